@@ -1,0 +1,46 @@
+// Reading and writing one RunState: keys of its maps, variable scope, node outputs.
+import type { NodeRun, RunState, ThreadRun, Variable, VariableValue } from './types.ts';
+
+export const nodeRunKey = (threadRunNumber: number, position: number) => `${threadRunNumber}/${position}`;
+export const variableKey = (threadRunNumber: number, name: string) => `${threadRunNumber}/${name}`;
+
+export function threadRun(state: RunState, number: number): ThreadRun {
+  const thread = state.wfRun.threadRuns.find((t) => t.number === number);
+  if (!thread) throw new Error(`thread run ${number} does not exist`);
+  return thread;
+}
+
+export function currentNodeRun(state: RunState, thread: ThreadRun): NodeRun {
+  const nodeRun = state.nodeRuns[nodeRunKey(thread.number, thread.currentNodePosition)];
+  if (!nodeRun) throw new Error(`thread ${thread.number} has no node run at ${thread.currentNodePosition}`);
+  return nodeRun;
+}
+
+/** The variable `name` as seen from a thread: its own, else its ancestors' (children may read and write them). */
+export function findVariable(state: RunState, threadRunNumber: number, name: string): Variable | undefined {
+  for (let t: ThreadRun | undefined = threadRun(state, threadRunNumber); t; ) {
+    const variable = state.variables[variableKey(t.number, name)];
+    if (variable) return variable;
+    t = t.parentThreadId === undefined ? undefined : threadRun(state, t.parentThreadId);
+  }
+  return undefined;
+}
+
+/** The most recent NodeRun of `nodeName` in a thread, as LittleHorse's node-output references read it. */
+export function latestNodeRun(state: RunState, threadRunNumber: number, nodeName: string): NodeRun | undefined {
+  const thread = threadRun(state, threadRunNumber);
+  for (let position = thread.currentNodePosition; position >= 0; position--) {
+    const nodeRun = state.nodeRuns[nodeRunKey(threadRunNumber, position)];
+    if (nodeRun?.nodeName === nodeName) return nodeRun;
+  }
+  return undefined;
+}
+
+/** A completed node's output: a TASK's last successful attempt output; other nodes have none. */
+export function nodeOutput(state: RunState, nodeRun: NodeRun): VariableValue | undefined {
+  if (nodeRun.status !== 'COMPLETED') return undefined;
+  const guid = nodeRun.task?.taskRunId?.taskGuid;
+  if (guid === undefined) return {};
+  const attempts = state.taskRuns[guid]?.attempts ?? [];
+  return attempts.findLast((a) => a.status === 'TASK_SUCCESS')?.output ?? {};
+}

@@ -1,0 +1,151 @@
+// TASK nodes: a TaskRun per visit, one attempt per try, dispatched to the TaskDef's queue;
+// claims and reports move attempts; a finished TaskRun completes or fails its node.
+import { notFound } from '../errors.ts';
+import { resolveAssignment } from './assignments.ts';
+import type { Command, EngineContext, Effect } from './commands.ts';
+import { failure, NodeFailureError, varSubError } from './failures.ts';
+import { nodeRunKey } from './run-state.ts';
+import { completeNode, failNode } from './threads.ts';
+import type { Failure, Node, NodeRun, RunState, TaskAttempt, TaskDef, TaskRun, TaskStatus, VariableValue } from './types.ts';
+import { castImplicitly, typeOfValue, ValueError } from './values.ts';
+
+const DEFAULT_TIMEOUT_SECONDS = 60;
+const OPEN_ATTEMPT: readonly TaskStatus[] = ['TASK_SCHEDULED', 'TASK_RUNNING'];
+const RETRYABLE: readonly TaskStatus[] = ['TASK_FAILED', 'TASK_TIMEOUT'];
+
+export function arriveAtTask(
+  state: RunState,
+  ctx: EngineContext,
+  nodeRun: NodeRun,
+  task: NonNullable<Node['task']>,
+  effects: Effect[],
+): void {
+  const name = task.taskDefId?.name ?? '';
+  const def = ctx.taskDefs.get(name);
+  if (!def) throw new NodeFailureError(failure('TASK_ERROR', `TaskDef '${name}' was deleted`));
+  const taskGuid = ctx.newGuid();
+  const taskRun: TaskRun = {
+    id: { wfRunId: state.wfRun.id, taskGuid },
+    taskDefId: { name },
+    attempts: [newAttempt(ctx)],
+    inputVariables: taskInputs(state, nodeRun, task, def),
+    source: { taskNode: { nodeRunId: nodeRun.id }, wfSpecId: ctx.spec.id },
+    scheduledAt: ctx.now,
+    status: 'TASK_SCHEDULED',
+    timeoutSeconds: task.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS,
+    totalAttempts: 1 + task.retries,
+  };
+  state.taskRuns[taskGuid] = taskRun;
+  nodeRun.task = { taskRunId: taskRun.id };
+  effects.push(dispatch(taskRun, 0));
+}
+
+function taskInputs(state: RunState, nodeRun: NodeRun, task: NonNullable<Node['task']>, def: TaskDef) {
+  return def.inputVars.map((input, i) => {
+    const value = resolveAssignment(state, nodeRun.id.threadRunNumber, task.variables[i] ?? {});
+    try {
+      return { varName: input.name, value: castImplicitly(value, input.typeDef.primitiveType), masked: input.typeDef.masked };
+    } catch (err) {
+      if (err instanceof ValueError) throw varSubError(`task input '${input.name}': ${err.message}`);
+      throw err;
+    }
+  });
+}
+
+export function onTaskClaimed(state: RunState, cmd: Extract<Command, { type: 'TaskClaimed' }>, ctx: EngineContext): void {
+  const { taskRun, attempt } = openAttempt(state, cmd.taskGuid, cmd.attemptNumber);
+  if (attempt?.status !== 'TASK_SCHEDULED') return;
+  attempt.status = 'TASK_RUNNING';
+  attempt.startTime = ctx.now;
+  attempt.taskWorkerId = cmd.taskWorkerId;
+  if (cmd.taskWorkerVersion !== undefined) attempt.taskWorkerVersion = cmd.taskWorkerVersion;
+  taskRun.status = 'TASK_RUNNING';
+}
+
+/** A worker's result for one attempt. Results for attempts no longer open change nothing. */
+export function onTaskReported(
+  state: RunState,
+  cmd: Extract<Command, { type: 'TaskReported' }>,
+  ctx: EngineContext,
+  effects: Effect[],
+): void {
+  const { taskRun, attempt } = openAttempt(state, cmd.taskGuid, cmd.attemptNumber);
+  if (!attempt || !OPEN_ATTEMPT.includes(attempt.status)) return;
+  recordReport(attempt, cmd, ctx);
+  if (attempt.status === 'TASK_SUCCESS') checkOutput(attempt, ctx.taskDefs.get(taskRun.taskDefId.name));
+  if (RETRYABLE.includes(attempt.status) && taskRun.attempts.length < taskRun.totalAttempts) {
+    taskRun.attempts.push(newAttempt(ctx));
+    taskRun.status = 'TASK_SCHEDULED';
+    effects.push(dispatch(taskRun, taskRun.attempts.length - 1));
+    return;
+  }
+  taskRun.status = attempt.status;
+  const nodeRun = state.nodeRuns[nodeRunKey(taskRun.source.taskNode.nodeRunId.threadRunNumber, taskRun.source.taskNode.nodeRunId.position)] as NodeRun;
+  if (attempt.status === 'TASK_SUCCESS') completeNode(nodeRun, ctx);
+  else failNode(state, ctx, nodeRun, failureOfAttempt(attempt));
+}
+
+function openAttempt(state: RunState, taskGuid: string, attemptNumber: number) {
+  const taskRun = state.taskRuns[taskGuid];
+  if (!taskRun) throw notFound(`TaskRun ${state.wfRun.id}/${taskGuid} does not exist`);
+  return { taskRun, attempt: taskRun.attempts[attemptNumber] };
+}
+
+function recordReport(attempt: TaskAttempt, cmd: Extract<Command, { type: 'TaskReported' }>, ctx: EngineContext): void {
+  attempt.status = cmd.status;
+  attempt.endTime = cmd.time ?? ctx.now;
+  attempt.startTime ??= cmd.startTime ?? attempt.endTime;
+  if (cmd.taskWorkerId !== undefined) attempt.taskWorkerId ??= cmd.taskWorkerId;
+  if (cmd.output !== undefined) attempt.output = cmd.output;
+  if (cmd.error !== undefined) attempt.error = cmd.error;
+  if (cmd.exception !== undefined) attempt.exception = cmd.exception;
+  if (cmd.logOutput !== undefined) attempt.logOutput = cmd.logOutput;
+}
+
+/** A TaskDef with a declared return type gets outputs of that type, or the attempt is a serde error. */
+function checkOutput(attempt: TaskAttempt, def: TaskDef | undefined): void {
+  const declared = def?.returnType;
+  if (!declared) return;
+  const type = declared.returnType?.primitiveType;
+  const output: VariableValue = attempt.output ?? {};
+  if (type === undefined) return void delete attempt.output;
+  const actual = typeOfValue(output);
+  if (actual === 'INT' && type === 'DOUBLE') attempt.output = { double: output.int as number };
+  else if (actual !== null && actual !== type) {
+    attempt.status = 'TASK_OUTPUT_SERDE_ERROR';
+    attempt.error = { type: 'VAR_MUTATION_ERROR', message: `output is a ${typeOfValue(output)}, the TaskDef returns ${type}` };
+  }
+  if (declared.returnType?.masked) attempt.maskedValue = true;
+}
+
+function failureOfAttempt(attempt: TaskAttempt): Failure {
+  switch (attempt.status) {
+    case 'TASK_EXCEPTION': {
+      const e = attempt.exception ?? { name: 'task-exception', message: '' };
+      return failure(e.name, e.message, e.content);
+    }
+    case 'TASK_TIMEOUT': return failure('TIMEOUT', 'task attempt timed out');
+    case 'TASK_OUTPUT_SERDE_ERROR': return failure('VAR_MUTATION_ERROR', attempt.error?.message ?? 'task output did not match the TaskDef');
+    case 'TASK_INPUT_VAR_SUB_ERROR': return failure('VAR_SUB_ERROR', attempt.error?.message ?? 'task input could not be computed');
+    default: return failure('TASK_FAILURE', attempt.error?.message ?? 'task failed');
+  }
+}
+
+function newAttempt(ctx: EngineContext): TaskAttempt {
+  return { status: 'TASK_SCHEDULED', scheduleTime: ctx.now, maskedValue: false };
+}
+
+function dispatch(taskRun: TaskRun, attemptNumber: number): Effect {
+  return {
+    type: 'DispatchTask',
+    task: {
+      taskRunId: taskRun.id,
+      taskDefId: taskRun.taskDefId,
+      attemptNumber,
+      variables: taskRun.inputVariables,
+      createdAt: taskRun.attempts[attemptNumber]?.scheduleTime ?? taskRun.scheduledAt,
+      source: taskRun.source,
+    },
+  };
+}
+

@@ -1,0 +1,246 @@
+// The shapes Colt stores and serves, in LittleHorse's JSON form (proto3 JSON mapping, camelCase),
+// so that specs and runs round-trip with LittleHorse tools.
+
+export type PrimitiveType =
+  | 'JSON_OBJ' | 'JSON_ARR' | 'DOUBLE' | 'BOOL' | 'STR' | 'INT' | 'BYTES' | 'WF_RUN_ID' | 'TIMESTAMP';
+
+/** LittleHorse VariableValue: at most one field set; `{}` is NULL. */
+export interface VariableValue {
+  str?: string;
+  int?: number;
+  double?: number;
+  bool?: boolean;
+  jsonObj?: Record<string, unknown>;
+  jsonArr?: unknown[];
+  bytes?: string;
+  wfRunId?: { id: string };
+  utcTimestamp?: string;
+}
+
+export type LHStatus = 'STARTING' | 'RUNNING' | 'COMPLETED' | 'HALTING' | 'HALTED' | 'ERROR' | 'EXCEPTION';
+export const TERMINAL_STATUSES: readonly LHStatus[] = ['COMPLETED', 'ERROR', 'EXCEPTION'];
+
+// ---- metadata ----
+
+export interface TypeDefinition { primitiveType: PrimitiveType; masked: boolean }
+
+export interface VariableDef { name: string; typeDef: TypeDefinition; defaultValue?: VariableValue }
+
+export interface TaskDef {
+  id: { name: string };
+  inputVars: VariableDef[];
+  returnType?: { returnType?: TypeDefinition };
+  description?: string;
+  createdAt: string;
+}
+
+export interface WfSpecId { name: string; majorVersion: number; revision: number }
+
+export type AccessLevel = 'PUBLIC_VAR' | 'PRIVATE_VAR' | 'INHERITED_VAR';
+
+export interface ThreadVarDef {
+  varDef: VariableDef;
+  required: boolean;
+  searchable: boolean;
+  jsonIndexes: unknown[];
+  accessLevel: AccessLevel;
+}
+
+export interface VariableAssignment {
+  variableName?: string;
+  literalValue?: VariableValue;
+  formatString?: { format: VariableAssignment; args: VariableAssignment[] };
+  nodeOutput?: { nodeName: string };
+  expression?: { lhs: VariableAssignment; operation?: string; comparator?: Comparator; rhs: VariableAssignment };
+  jsonPath?: string;
+  targetType?: TypeDefinition;
+}
+
+export type Comparator =
+  | 'LESS_THAN' | 'GREATER_THAN' | 'LESS_THAN_EQ' | 'GREATER_THAN_EQ' | 'EQUALS' | 'NOT_EQUALS' | 'IN' | 'NOT_IN';
+
+export interface LegacyCondition { comparator: Comparator; left: VariableAssignment; right: VariableAssignment }
+
+export interface VariableMutation {
+  lhsName: string;
+  lhsJsonPath?: string;
+  operation: string;
+  rhsAssignment?: VariableAssignment;
+  literalValue?: VariableValue;
+  nodeOutput?: { jsonpath?: string };
+}
+
+export interface Edge {
+  sinkNodeName: string;
+  condition?: VariableAssignment;
+  legacyCondition?: LegacyCondition;
+  variableMutations: VariableMutation[];
+}
+
+export interface ExponentialBackoff { baseIntervalMs: number; maxDelayMs: number; multiplier: number }
+
+export interface TaskNode {
+  taskDefId?: { name: string };
+  dynamicTask?: VariableAssignment;
+  timeoutSeconds: number;
+  retries: number;
+  exponentialBackoff?: ExponentialBackoff;
+  variables: VariableAssignment[];
+}
+
+export interface FailureDef { failureName: string; message: string; content?: VariableAssignment }
+
+export interface ExitNode { returnContent?: VariableAssignment; failureDef?: FailureDef }
+
+/** The node types this build of Colt runs. Others are refused at PutWfSpec. */
+export const SUPPORTED_NODE_TYPES = ['entrypoint', 'exit', 'task', 'nop'] as const;
+export type NodeType = (typeof SUPPORTED_NODE_TYPES)[number];
+
+export interface Node {
+  outgoingEdges: Edge[];
+  failureHandlers: unknown[];
+  entrypoint?: Record<string, never>;
+  exit?: ExitNode;
+  task?: TaskNode;
+  nop?: Record<string, never>;
+}
+
+export interface ThreadSpec {
+  nodes: Record<string, Node>;
+  variableDefs: ThreadVarDef[];
+  interruptDefs: unknown[];
+}
+
+export interface WfSpec {
+  id: WfSpecId;
+  createdAt: string;
+  status: 'ACTIVE';
+  threadSpecs: Record<string, ThreadSpec>;
+  entrypointThreadName: string;
+  retentionPolicy?: { secondsAfterWfTermination?: number };
+  allowedUpdates?: string;
+}
+
+// ---- runtime ----
+
+export interface Failure {
+  failureName: string;
+  message: string;
+  content?: VariableValue;
+  wasProperlyHandled: boolean;
+}
+
+export type ThreadType = 'ENTRYPOINT' | 'CHILD' | 'INTERRUPT' | 'FAILURE_HANDLER';
+
+export interface ThreadRun {
+  number: number;
+  wfSpecId: WfSpecId;
+  status: LHStatus;
+  threadSpecName: string;
+  startTime: string;
+  endTime?: string;
+  errorMessage?: string;
+  childThreadIds: number[];
+  parentThreadId?: number;
+  haltReasons: unknown[];
+  currentNodePosition: number;
+  handledFailedChildren: number[];
+  type: ThreadType;
+  output?: VariableValue;
+}
+
+export interface WfRun {
+  id: string;
+  wfSpecId: WfSpecId;
+  oldWfSpecVersions: WfSpecId[];
+  status: LHStatus;
+  greatestThreadrunNumber: number;
+  startTime: string;
+  endTime?: string;
+  threadRuns: ThreadRun[];
+  pendingInterrupts: unknown[];
+  pendingFailures: unknown[];
+  parentWfRunId?: string;
+}
+
+export interface NodeRunId { wfRunId: string; threadRunNumber: number; position: number }
+export interface TaskRunId { wfRunId: string; taskGuid: string }
+
+export interface NodeRun {
+  id: NodeRunId;
+  wfSpecId: WfSpecId;
+  failureHandlerIds: number[];
+  status: LHStatus;
+  arrivalTime: string;
+  endTime?: string;
+  threadSpecName: string;
+  nodeName: string;
+  errorMessage?: string;
+  failures: Failure[];
+  entrypoint?: Record<string, never>;
+  exit?: Record<string, never>;
+  task?: { taskRunId?: TaskRunId };
+  nop?: Record<string, never>;
+}
+
+export type TaskStatus =
+  | 'TASK_SCHEDULED' | 'TASK_RUNNING' | 'TASK_SUCCESS' | 'TASK_FAILED' | 'TASK_TIMEOUT'
+  | 'TASK_OUTPUT_SERDE_ERROR' | 'TASK_INPUT_VAR_SUB_ERROR' | 'TASK_EXCEPTION' | 'TASK_PENDING';
+
+export interface VarNameAndVal { varName: string; value: VariableValue; masked: boolean }
+
+export interface TaskError { type: string; message: string }
+export interface TaskException { name: string; message: string; content?: VariableValue }
+
+export interface TaskAttempt {
+  status: TaskStatus;
+  scheduleTime?: string;
+  startTime?: string;
+  endTime?: string;
+  taskWorkerId?: string;
+  taskWorkerVersion?: string;
+  output?: VariableValue;
+  error?: TaskError;
+  exception?: TaskException;
+  logOutput?: VariableValue;
+  maskedValue: boolean;
+}
+
+export interface TaskRun {
+  id: TaskRunId;
+  taskDefId: { name: string };
+  attempts: TaskAttempt[];
+  inputVariables: VarNameAndVal[];
+  source: { taskNode: { nodeRunId: NodeRunId }; wfSpecId: WfSpecId };
+  scheduledAt: string;
+  status: TaskStatus;
+  timeoutSeconds: number;
+  totalAttempts: number;
+  exponentialBackoff?: ExponentialBackoff;
+}
+
+export interface Variable {
+  id: { wfRunId: string; threadRunNumber: number; name: string };
+  value: VariableValue;
+  createdAt: string;
+  wfSpecId: WfSpecId;
+  masked: boolean;
+}
+
+/** Everything that belongs to one WfRun: what the reducer reads and returns. */
+export interface RunState {
+  wfRun: WfRun;
+  nodeRuns: Record<string, NodeRun>;     // key: `${threadRunNumber}/${position}`
+  variables: Record<string, Variable>;   // key: `${threadRunNumber}/${name}`
+  taskRuns: Record<string, TaskRun>;     // key: taskGuid
+}
+
+/** What a worker receives for one task attempt (LittleHorse's ScheduledTask). */
+export interface ScheduledTask {
+  taskRunId: TaskRunId;
+  taskDefId: { name: string };
+  attemptNumber: number;
+  variables: VarNameAndVal[];
+  createdAt: string;
+  source: TaskRun['source'];
+}
