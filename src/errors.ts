@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'PERMISSION_DENIED'
   | 'RESOURCE_EXHAUSTED'
   | 'UNAVAILABLE'
+  | 'UNIMPLEMENTED'
   | 'INTERNAL';
 
 export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
@@ -21,6 +22,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   FAILED_PRECONDITION: 412,
   RESOURCE_EXHAUSTED: 429,
   INTERNAL: 500,
+  UNIMPLEMENTED: 501,
   UNAVAILABLE: 503,
 };
 

@@ -1,0 +1,87 @@
+// createApp(deps): the Express app of Colt's REST API, built without listening so that tests
+// drive it in-process. Routes are thin; the services do the work.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import express, { type Express, type RequestHandler } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { parse as parseYaml } from 'yaml';
+import { ColtError } from '../errors.ts';
+import { newGuid } from '../ids.ts';
+import type { MetadataService } from '../services/metadata-service.ts';
+import type { TaskWorkerService } from '../services/task-worker-service.ts';
+import type { WfRunService } from '../services/wf-run-service.ts';
+import { errorMiddleware } from './error-middleware.ts';
+import type { QueueBoard } from './queue-board.ts';
+import { metadataRoutes } from './routes/metadata-routes.ts';
+import { taskWorkerRoutes } from './routes/task-worker-routes.ts';
+import { wfRunRoutes } from './routes/wf-run-routes.ts';
+
+export interface AppDeps {
+  metadata: MetadataService;
+  wfRuns: WfRunService;
+  tasks: TaskWorkerService;
+  redis: Redis;
+  logger: Logger;
+  board?: QueueBoard;
+  bodyLimit?: string;
+  /** Tests turn this on so that every response is checked against the contract. */
+  validateResponses?: boolean;
+}
+
+export const OPENAPI_DOCUMENT = parseYaml(
+  readFileSync(new URL('../../openapi/littlehorse.yaml', import.meta.url), 'utf8'),
+) as Record<string, unknown>;
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(pinoHttp({ logger: deps.logger, genReqId: (req) => (req.headers['x-request-id'] as string) || newGuid() }));
+
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const ok = await deps.redis.ping().then(() => true, () => false);
+    res.status(ok ? 200 : 503).json(ok ? { status: 'ready' } : { code: 'UNAVAILABLE', message: 'Redis is not reachable' });
+  });
+  app.get('/openapi.json', (_req, res) => void res.json(OPENAPI_DOCUMENT));
+  app.use('/docs', docs());
+  if (deps.board) {
+    const board = deps.board;
+    app.use('/admin/queues', (_req, _res, next) => void board.refresh().then(() => next(), next), board.router);
+  }
+
+  app.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: structuredClone(OPENAPI_DOCUMENT) as never,
+      validateRequests: { allowUnknownQueryParameters: false },
+      validateResponses: deps.validateResponses ?? false,
+    }),
+  );
+  app.use(metadataRoutes(deps.metadata));
+  app.use(wfRunRoutes(deps.wfRuns));
+  app.use(taskWorkerRoutes(deps.tasks));
+  app.use(notImplemented);
+  app.use(errorMiddleware);
+  return app;
+}
+
+/** Routes of the contract that this version of Colt does not serve yet. */
+const notImplemented: RequestHandler = (req, _res, next) => {
+  next(new ColtError('UNIMPLEMENTED', `${req.method} ${req.path} is part of the API but not implemented yet`));
+};
+
+/** Swagger UI from the swagger-ui-dist package (no CDN), pointed at /openapi.json. */
+function docs(): express.Router {
+  const router = express.Router();
+  const assets = createRequire(import.meta.url).resolve('swagger-ui-dist/package.json').replace(/package\.json$/, '');
+  router.get('/swagger-initializer.js', (_req, res) => {
+    res.type('application/javascript').send(
+      `window.onload = () => { window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' }); };`,
+    );
+  });
+  router.use(express.static(assets, { index: 'index.html' }));
+  return router;
+}

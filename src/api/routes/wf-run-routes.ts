@@ -1,0 +1,38 @@
+// WfRun, NodeRun and TaskRun routes.
+import { Router } from 'express';
+import type { LHStatus } from '../../engine/types.ts';
+import type { WfRunService } from '../../services/wf-run-service.ts';
+import { tenantOf } from '../tenant.ts';
+
+export function wfRunRoutes(wfRuns: WfRunService): Router {
+  const r = Router();
+  r.post('/wfRun', async (req, res) => {
+    res.json(await wfRuns.runWf(tenantOf(req), req.body));
+  });
+  r.get('/wfRun/search', async (req, res) => {
+    const q = req.query as Record<string, string | undefined>;
+    res.json(
+      await wfRuns.searchWfRuns(tenantOf(req), {
+        ...(q.wfSpecName === undefined ? {} : { wfSpecName: q.wfSpecName }),
+        ...(q.status === undefined ? {} : { status: q.status as LHStatus }),
+        ...(q.limit === undefined ? {} : { limit: Number(q.limit) }),
+        ...(q.bookmark === undefined ? {} : { bookmark: q.bookmark }),
+      }),
+    );
+  });
+  r.get('/wfRun/:wfRunId', async (req, res) => {
+    res.json(await wfRuns.getWfRun(tenantOf(req), req.params.wfRunId));
+  });
+  r.delete('/wfRun/:wfRunId', async (req, res) => {
+    await wfRuns.deleteWfRun(tenantOf(req), req.params.wfRunId);
+    res.status(200).end();
+  });
+  r.get('/nodeRun/:wfRunId/:threadRunNumber/:position', async (req, res) => {
+    const { wfRunId, threadRunNumber, position } = req.params;
+    res.json(await wfRuns.getNodeRun(tenantOf(req), wfRunId, Number(threadRunNumber), Number(position)));
+  });
+  r.get('/taskRun/:wfRunId/:taskGuid', async (req, res) => {
+    res.json(await wfRuns.getTaskRun(tenantOf(req), req.params.wfRunId, req.params.taskGuid));
+  });
+  return r;
+}

@@ -1,0 +1,54 @@
+// What the reducer needs besides the run: its WfSpec version (immutable, cached for good) and the
+// TaskDefs its TASK nodes name (cached briefly, since a TaskDef can be deleted and put again).
+import { notFound } from '../errors.ts';
+import type { TaskDef, WfSpec, WfSpecId } from '../engine/types.ts';
+import type { RedisMetadataStore } from '../store/redis/metadata-store.ts';
+
+const TASK_DEF_TTL_MS = 5_000;
+
+export class Definitions {
+  private readonly specs = new Map<string, WfSpec>();
+  private readonly taskDefs = new Map<string, { def: TaskDef | null; until: number }>();
+
+  constructor(private readonly metadata: RedisMetadataStore) {}
+
+  async wfSpec(tenant: string, id: WfSpecId): Promise<WfSpec> {
+    const key = `${tenant}/${id.name}/${id.majorVersion}/${id.revision}`;
+    let spec = this.specs.get(key);
+    if (!spec) {
+      const found = await this.metadata.getWfSpec(tenant, id);
+      if (!found) throw notFound(`WfSpec ${id.name} ${id.majorVersion}.${id.revision} does not exist`);
+      spec = found;
+      this.specs.set(key, spec);
+    }
+    return spec;
+  }
+
+  /** The TaskDefs named by the spec's TASK nodes (missing ones are absent from the map). */
+  async taskDefsOf(tenant: string, spec: WfSpec): Promise<Map<string, TaskDef>> {
+    const names = taskDefNames(spec);
+    const now = Date.now();
+    const stale = names.filter((n) => (this.taskDefs.get(`${tenant}/${n}`)?.until ?? 0) < now);
+    if (stale.length > 0) {
+      const fresh = await this.metadata.getTaskDefs(tenant, stale);
+      for (const n of stale) this.taskDefs.set(`${tenant}/${n}`, { def: fresh.get(n) ?? null, until: now + TASK_DEF_TTL_MS });
+    }
+    return new Map(names.flatMap((n) => {
+      const def = this.taskDefs.get(`${tenant}/${n}`)?.def;
+      return def ? [[n, def] as const] : [];
+    }));
+  }
+
+  /** Forget a TaskDef at once (after this process deleted or put it). */
+  forgetTaskDef(tenant: string, name: string): void {
+    this.taskDefs.delete(`${tenant}/${name}`);
+  }
+}
+
+export function taskDefNames(spec: WfSpec): string[] {
+  const names = new Set<string>();
+  for (const thread of Object.values(spec.threadSpecs)) {
+    for (const node of Object.values(thread.nodes)) if (node.task?.taskDefId) names.add(node.task.taskDefId.name);
+  }
+  return [...names];
+}

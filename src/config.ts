@@ -1,0 +1,49 @@
+// Colt's configuration, read once from the environment at process start.
+export interface Config {
+  /** Redis to use; unset means `npm start` runs a private redis-server. */
+  redisUrl: string | undefined;
+  host: string;
+  port: number;
+  /** Prefix of every Redis key (and of BullMQ's keys) Colt writes. */
+  keyPrefix: string;
+  /** Signs search bookmarks; set the same value on every server replica. */
+  bookmarkSecret: string;
+  logLevel: string;
+  bodyLimit: string;
+  /** How long POST /pollTask waits for a task before answering `{}`. */
+  pollWaitMs: number;
+  /** BullMQ lock of a task job while a worker runs it; a crashed worker's job is retried after it lapses. */
+  taskLockMs: number;
+  /** How often the outbox sweeper re-sends effects that a crashed process committed but did not send. */
+  outboxSweepMs: number;
+  /** Where `npm start` keeps its private Redis data. */
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    redisUrl: env.REDIS_URL || undefined,
+    host: env.HOST ?? '0.0.0.0',
+    port: integer(env, 'PORT', 2023),
+    keyPrefix: env.COLT_KEY_PREFIX ?? 'colt',
+    bookmarkSecret: env.COLT_BOOKMARK_SECRET ?? 'colt-bookmarks',
+    logLevel: env.LOG_LEVEL ?? 'info',
+    bodyLimit: env.COLT_BODY_LIMIT ?? '1mb',
+    pollWaitMs: integer(env, 'COLT_POLL_WAIT_MS', 10_000),
+    taskLockMs: integer(env, 'COLT_TASK_LOCK_MS', 30_000),
+    outboxSweepMs: integer(env, 'COLT_OUTBOX_SWEEP_MS', 2_000),
+    dataDir: env.COLT_DATA_DIR ?? '.colt',
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+}

@@ -1,0 +1,58 @@
+// One BullMQ queue per TaskDef. Task attempts go out with deterministic job ids, so sending the
+// same attempt twice (a re-sent outbox entry) adds nothing while the first job is kept.
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Effect } from '../engine/commands.ts';
+import type { ScheduledTask } from '../engine/types.ts';
+import type { Keys } from '../store/keys.ts';
+
+/** What a task job carries: the tenant and LittleHorse's ScheduledTask. */
+export interface TaskJobData { tenant: string; task: ScheduledTask }
+
+/** Colt owns retries (in run state), so BullMQ makes one attempt; finished jobs stay a while for dedupe. */
+const JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export function taskJobId(task: ScheduledTask): string {
+  return `${task.taskRunId.wfRunId}.${task.taskRunId.taskGuid}.${task.attemptNumber}`;
+}
+
+export function jobIdOf(effect: Effect): string {
+  return taskJobId(effect.task);
+}
+
+export class TaskQueues {
+  private readonly queues = new Map<string, Queue<TaskJobData>>();
+
+  constructor(private readonly connection: Redis, private readonly keys: Keys) {}
+
+  queue(tenant: string, taskDefName: string): Queue<TaskJobData> {
+    const name = this.keys.taskQueueName(tenant, taskDefName);
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue<TaskJobData>(name, { connection: this.connection, prefix: this.keys.queuePrefix() });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async send(tenant: string, effects: Effect[]): Promise<void> {
+    await Promise.all(
+      effects.map((effect) =>
+        this.queue(tenant, effect.task.taskDefId.name).add(
+          'task',
+          { tenant, task: effect.task },
+          { ...JOB_OPTIONS, jobId: jobIdOf(effect) },
+        ),
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,44 @@
+// Re-sends effects that were committed but never sent (the process died between its commit and
+// its dispatch). Sending twice is harmless: task jobs have deterministic ids.
+import type { Logger } from 'pino';
+import type { Effect } from '../engine/commands.ts';
+import type { TaskQueues } from '../dispatch/task-queues.ts';
+import type { RedisRunStore } from '../store/redis/run-store.ts';
+
+const GRACE_MS = 5_000;
+const BATCH = 100;
+
+export class OutboxSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+
+  constructor(
+    private readonly runs: RedisRunStore,
+    private readonly taskQueues: TaskQueues,
+    private readonly log: Logger,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.sweeping ??= this.sweepOnce()
+        .catch((err: unknown) => this.log.warn({ err }, 'outbox sweep failed'))
+        .finally(() => (this.sweeping = undefined));
+    }, this.intervalMs);
+  }
+
+  /** Sends every outbox entry older than the grace period; returns how many runs it touched. */
+  async sweepOnce(): Promise<void> {
+    const stale = await this.runs.staleOutboxes((await this.runs.redisTimeMs()) - GRACE_MS, BATCH);
+    for (const { tenant, wfRunId, entries } of stale) {
+      await this.taskQueues.send(tenant, entries.map((e) => e.effect as Effect));
+      await this.runs.clearOutbox(tenant, wfRunId, entries.map((e) => e.jobId));
+      this.log.info({ tenant, wfRunId, effects: entries.length }, 're-sent unsent effects');
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping;
+  }
+}

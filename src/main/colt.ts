@@ -1,0 +1,64 @@
+// Builds Colt's parts from a Config: Redis connections, stores, the commit path, services,
+// the Express app. Entrypoints start what they need from it.
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { createApp } from '../api/app.ts';
+import { QueueBoard } from '../api/queue-board.ts';
+import { CommandApplier } from '../apply/apply-command.ts';
+import { Definitions } from '../apply/definitions.ts';
+import type { Config } from '../config.ts';
+import { TaskQueues } from '../dispatch/task-queues.ts';
+import { OutboxSweeper } from '../loops/outbox-sweeper.ts';
+import { MetadataService } from '../services/metadata-service.ts';
+import { TaskWorkerService } from '../services/task-worker-service.ts';
+import { WfRunService } from '../services/wf-run-service.ts';
+import { Bookmarks } from '../store/bookmarks.ts';
+import { Keys } from '../store/keys.ts';
+import { RedisMetadataStore } from '../store/redis/metadata-store.ts';
+import { RedisRunStore } from '../store/redis/run-store.ts';
+
+export type ColtConfig = Pick<Config, 'keyPrefix' | 'bookmarkSecret' | 'pollWaitMs' | 'taskLockMs' | 'outboxSweepMs' | 'bodyLimit'>;
+
+/** The storage and commit path, shared by the server and by task worker processes. */
+export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>) {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
+  const bull = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const keys = new Keys(config.keyPrefix);
+  const runs = new RedisRunStore(redis, keys);
+  const metadataStore = new RedisMetadataStore(redis, keys);
+  const definitions = new Definitions(metadataStore);
+  const taskQueues = new TaskQueues(bull, keys);
+  const applier = new CommandApplier({ runs, definitions, taskQueues });
+  return {
+    redis, bull, keys, runs, metadataStore, definitions, taskQueues, applier,
+    async close() {
+      await taskQueues.close();
+      await Promise.all([redis.quit(), bull.quit()]);
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof buildEngine>;
+
+/** The API server's parts: services, app, and the outbox sweeper loop. */
+export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger = pino()) {
+  const engine = buildEngine(redisUrl, config);
+  const metadata = new MetadataService(engine.metadataStore, engine.runs, engine.definitions);
+  const wfRuns = new WfRunService(engine.runs, engine.applier, metadata, new Bookmarks(config.bookmarkSecret));
+  const tasks = new TaskWorkerService(engine.bull, engine.keys, engine.applier, metadata, config);
+  const board = new QueueBoard(engine.bull, engine.keys);
+  const sweeper = new OutboxSweeper(engine.runs, engine.taskQueues, logger, config.outboxSweepMs);
+  const appOptions = { metadata, wfRuns, tasks, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit };
+  return {
+    engine, metadata, wfRuns, tasks, sweeper,
+    app: (extra: { validateResponses?: boolean } = {}) => createApp({ ...appOptions, ...extra }),
+    async close() {
+      await sweeper.stop();
+      await tasks.close();
+      await board.close();
+      await engine.close();
+    },
+  };
+}
+
+export type ColtServer = ReturnType<typeof buildServer>;

@@ -1,0 +1,154 @@
+// Put/Get/List/Delete of TaskDefs and WfSpecs, with LittleHorse's idempotency and versioning rules.
+import { isDeepStrictEqual } from 'node:util';
+import { alreadyExists, ColtError, failedPrecondition, invalidArgument, notFound } from '../errors.ts';
+import { normalizeVariableDef, normalizeWfSpec, type PutWfSpecRequest, type WfSpecBody } from '../engine/spec-validation.ts';
+import { entrypointVariables, publicVariables } from '../engine/spec.ts';
+import type { TaskDef, WfSpec, WfSpecId } from '../engine/types.ts';
+import { checkName } from '../ids.ts';
+import type { Definitions } from '../apply/definitions.ts';
+import type { RedisMetadataStore } from '../store/redis/metadata-store.ts';
+import type { RedisRunStore } from '../store/redis/run-store.ts';
+import { isPlainObject } from '../engine/values.ts';
+
+export interface PutTaskDefRequest { name: string; inputVars?: unknown[]; returnType?: unknown; description?: string }
+
+export interface WfSpecVersionQuery { majorVersion?: number; revision?: number }
+
+export class MetadataService {
+  constructor(
+    private readonly metadata: RedisMetadataStore,
+    private readonly runs: RedisRunStore,
+    private readonly definitions: Definitions,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Idempotent for an identical TaskDef; a different one under a taken name is ALREADY_EXISTS. */
+  async putTaskDef(tenant: string, req: PutTaskDefRequest): Promise<TaskDef> {
+    const def = taskDefOf(req, this.clock());
+    const stored = await this.metadata.putTaskDefIfAbsent(tenant, def);
+    this.definitions.forgetTaskDef(tenant, def.id.name);
+    if (stored !== def && !isDeepStrictEqual({ ...stored, createdAt: '' }, { ...def, createdAt: '' })) {
+      throw alreadyExists(`TaskDef ${def.id.name} already exists with a different definition (TaskDefs are immutable)`);
+    }
+    return stored;
+  }
+
+  async getTaskDef(tenant: string, name: string): Promise<TaskDef> {
+    const def = await this.metadata.getTaskDef(tenant, checkName('name', name));
+    if (!def) throw notFound(`TaskDef ${name} does not exist`);
+    return def;
+  }
+
+  listTaskDefs(tenant: string): Promise<TaskDef[]> {
+    return this.metadata.listTaskDefs(tenant);
+  }
+
+  async deleteTaskDef(tenant: string, name: string): Promise<void> {
+    if (!(await this.metadata.deleteTaskDef(tenant, checkName('name', name)))) throw notFound(`TaskDef ${name} does not exist`);
+    this.definitions.forgetTaskDef(tenant, name);
+  }
+
+  /** Identical re-put returns the latest version; otherwise a new revision, or a new major on a breaking change. */
+  async putWfSpec(tenant: string, req: PutWfSpecRequest): Promise<WfSpec> {
+    checkName('name', req.name);
+    const taskDefs = await this.metadata.getTaskDefs(tenant, referencedTaskDefs(req.threadSpecs));
+    const body = normalizeWfSpec(req, taskDefs);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const latest = (await this.metadata.wfSpecVersions(tenant, req.name)).at(-1);
+      if (latest && isDeepStrictEqual(bodyOf(latest), body)) return latest;
+      const spec: WfSpec = { id: nextVersion(req.name, latest, body), createdAt: this.clock().toISOString(), status: 'ACTIVE', ...body };
+      if (await this.metadata.addWfSpecVersion(tenant, spec)) return spec;
+    }
+    throw new ColtError('UNAVAILABLE', `WfSpec ${req.name} is being changed concurrently; try again`);
+  }
+
+  /** The exact version, the latest revision of a major, or the latest of all. */
+  async getWfSpec(tenant: string, name: string, query: WfSpecVersionQuery = {}): Promise<WfSpec> {
+    checkName('name', name);
+    if (query.revision !== undefined && query.majorVersion === undefined) {
+      throw invalidArgument('revision needs majorVersion', { field: 'revision' });
+    }
+    const matching = (await this.metadata.wfSpecVersions(tenant, name)).filter(
+      (s) =>
+        (query.majorVersion === undefined || s.id.majorVersion === query.majorVersion) &&
+        (query.revision === undefined || s.id.revision === query.revision),
+    );
+    const spec = matching.at(-1);
+    if (!spec) throw notFound(`WfSpec ${name}${versionLabel(query)} does not exist`);
+    return spec;
+  }
+
+  async listWfSpecs(tenant: string): Promise<WfSpec[]> {
+    const names = await this.metadata.wfSpecNames(tenant);
+    return (await Promise.all(names.map((n) => this.metadata.wfSpecVersions(tenant, n)))).flat();
+  }
+
+  /** Deletes one version; refused while WfRuns of that version have not terminated. */
+  async deleteWfSpec(tenant: string, id: WfSpecId): Promise<void> {
+    const spec = await this.getWfSpec(tenant, id.name, id);
+    const active = await this.runs.countActiveRuns(tenant, spec.id);
+    if (active > 0) throw failedPrecondition(`WfSpec ${id.name} ${id.majorVersion}.${id.revision} has ${active} WfRuns that have not terminated`);
+    await this.metadata.deleteWfSpec(tenant, spec.id);
+  }
+}
+
+function taskDefOf(req: PutTaskDefRequest, now: Date): TaskDef {
+  const name = checkName('name', req.name);
+  const inputVars = (req.inputVars ?? []).map((v, i) => normalizeVariableDef(`inputVars[${i}]`, v));
+  const seen = new Set<string>();
+  for (const v of inputVars) {
+    if (seen.has(v.name)) throw invalidArgument(`inputVars: '${v.name}' appears twice`, { field: 'inputVars' });
+    seen.add(v.name);
+  }
+  const def: TaskDef = { id: { name }, inputVars, createdAt: now.toISOString() };
+  if (req.returnType !== undefined) def.returnType = returnTypeOf(req.returnType);
+  if (req.description !== undefined) def.description = req.description;
+  return def;
+}
+
+function returnTypeOf(raw: unknown): NonNullable<TaskDef['returnType']> {
+  if (!isPlainObject(raw)) throw invalidArgument('returnType must be an object', { field: 'returnType' });
+  if (raw.returnType === undefined) return {};
+  return { returnType: normalizeVariableDef('returnType', { name: 'returnType', typeDef: raw.returnType }).typeDef };
+}
+
+/** The TaskDef names a raw WfSpec request's TASK nodes use. */
+function referencedTaskDefs(threadSpecs: unknown): string[] {
+  const names = new Set<string>();
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) return x.forEach(visit);
+    if (!isPlainObject(x)) return;
+    if (isPlainObject(x.task) && isPlainObject(x.task.taskDefId) && typeof x.task.taskDefId.name === 'string') {
+      names.add(x.task.taskDefId.name);
+    }
+    Object.values(x).forEach(visit);
+  };
+  visit(threadSpecs);
+  return [...names];
+}
+
+function bodyOf(spec: WfSpec): WfSpecBody {
+  const { id: _id, createdAt: _createdAt, status: _status, ...body } = spec;
+  return body;
+}
+
+/** LittleHorse's rule: a change to the public variables or to the required inputs is breaking. */
+function nextVersion(name: string, latest: WfSpec | undefined, body: WfSpecBody): WfSpecId {
+  if (!latest) return { name, majorVersion: 0, revision: 0 };
+  const candidate = { ...latest, ...body };
+  const breaking =
+    !isDeepStrictEqual(publicVariables(latest), publicVariables(candidate)) ||
+    !isDeepStrictEqual(entrypointVariables(latest, true), entrypointVariables(candidate, true));
+  if (breaking && body.allowedUpdates === 'MINOR_REVISION_UPDATES') {
+    throw failedPrecondition(`WfSpec ${name}: this change is breaking and allowedUpdates is MINOR_REVISION_UPDATES`);
+  }
+  if (body.allowedUpdates === 'NO_UPDATES') throw alreadyExists(`WfSpec ${name} exists and allowedUpdates is NO_UPDATES`);
+  return breaking
+    ? { name, majorVersion: latest.id.majorVersion + 1, revision: 0 }
+    : { name, majorVersion: latest.id.majorVersion, revision: latest.id.revision + 1 };
+}
+
+function versionLabel(q: WfSpecVersionQuery): string {
+  if (q.majorVersion === undefined) return '';
+  return q.revision === undefined ? ` major version ${q.majorVersion}` : ` ${q.majorVersion}.${q.revision}`;
+}

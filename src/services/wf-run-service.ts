@@ -1,0 +1,86 @@
+// RunWf, Get/Delete WfRun, GetNodeRun, GetTaskRun, SearchWfRun.
+import type { CommandApplier } from '../apply/apply-command.ts';
+import { invalidArgument, notFound } from '../errors.ts';
+import { nodeRunKey } from '../engine/run-state.ts';
+import type { LHStatus, NodeRun, RunState, TaskRun, WfRun } from '../engine/types.ts';
+import { checkName, checkWfRunId, newGuid } from '../ids.ts';
+import type { Bookmarks } from '../store/bookmarks.ts';
+import type { RedisRunStore } from '../store/redis/run-store.ts';
+import type { MetadataService } from './metadata-service.ts';
+
+export interface RunWfRequest {
+  wfSpecName: string;
+  majorVersion?: number;
+  revision?: number;
+  id?: string;
+  variables?: Record<string, unknown>;
+  parentWfRunId?: string;
+}
+
+export interface SearchWfRunRequest { wfSpecName?: string; status?: LHStatus; limit?: number; bookmark?: string }
+
+export interface IdList<T> { results: T[]; bookmark?: string }
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+
+export class WfRunService {
+  constructor(
+    private readonly runs: RedisRunStore,
+    private readonly applier: CommandApplier,
+    private readonly metadata: MetadataService,
+    private readonly bookmarks: Bookmarks,
+  ) {}
+
+  async runWf(tenant: string, req: RunWfRequest): Promise<WfRun> {
+    checkName('wfSpecName', req.wfSpecName);
+    const wfRunId = req.id === undefined ? newGuid() : checkName('id', req.id);
+    if (req.parentWfRunId !== undefined) {
+      throw invalidArgument('parentWfRunId: child WfRuns are not supported yet', { field: 'parentWfRunId' });
+    }
+    const spec = await this.metadata.getWfSpec(tenant, req.wfSpecName, req);
+    const state = await this.applier.runWf(tenant, spec, { type: 'RunWf', wfRunId, variables: req.variables ?? {} });
+    return state.wfRun;
+  }
+
+  async getWfRun(tenant: string, wfRunId: string): Promise<WfRun> {
+    return (await this.load(tenant, wfRunId)).wfRun;
+  }
+
+  async deleteWfRun(tenant: string, wfRunId: string): Promise<void> {
+    const { wfRun } = await this.load(tenant, wfRunId);
+    await this.runs.delete(tenant, wfRun);
+  }
+
+  async getNodeRun(tenant: string, wfRunId: string, threadRunNumber: number, position: number): Promise<NodeRun> {
+    const nodeRun = (await this.load(tenant, wfRunId)).nodeRuns[nodeRunKey(threadRunNumber, position)];
+    if (!nodeRun) throw notFound(`NodeRun ${wfRunId}/${threadRunNumber}/${position} does not exist`);
+    return nodeRun;
+  }
+
+  async getTaskRun(tenant: string, wfRunId: string, taskGuid: string): Promise<TaskRun> {
+    const taskRun = (await this.load(tenant, wfRunId)).taskRuns[taskGuid];
+    if (!taskRun) throw notFound(`TaskRun ${wfRunId}/${taskGuid} does not exist`);
+    return taskRun;
+  }
+
+  /** WfRun ids, oldest first, filtered by WfSpec name and/or status; `bookmark` resumes a search. */
+  async searchWfRuns(tenant: string, req: SearchWfRunRequest): Promise<IdList<{ id: string }>> {
+    if (req.wfSpecName !== undefined) checkName('wfSpecName', req.wfSpecName);
+    const limit = req.limit ?? DEFAULT_LIMIT;
+    if (limit < 1 || limit > MAX_LIMIT) throw invalidArgument(`limit must be between 1 and ${MAX_LIMIT}`, { field: 'limit' });
+    const after = req.bookmark === undefined ? undefined : this.bookmarks.decode(req.bookmark);
+    const filter = { ...(req.wfSpecName ? { wfSpecName: req.wfSpecName } : {}), ...(req.status ? { status: req.status } : {}) };
+    const page = await this.runs.search(tenant, filter, { limit, ...(after ? { after } : {}) });
+    return {
+      results: page.members.map((id) => ({ id })),
+      ...(page.more && page.last ? { bookmark: this.bookmarks.encode(page.last) } : {}),
+    };
+  }
+
+  private async load(tenant: string, wfRunId: string): Promise<RunState> {
+    const loaded = await this.runs.load(tenant, checkWfRunId('wfRunId', wfRunId));
+    if (!loaded) throw notFound(`WfRun ${wfRunId} does not exist`);
+    return loaded.state;
+  }
+}

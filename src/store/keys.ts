@@ -1,0 +1,65 @@
+// Every Redis key Colt uses is built here, under one prefix, with the tenant in it.
+// A WfRun's own keys share the hash tag of its root run, so one commit touches one Cluster slot.
+import type { LHStatus, WfSpecId } from '../engine/types.ts';
+
+export type RunIndex = string;
+
+export class Keys {
+  constructor(readonly prefix: string) {}
+
+  /** The hash holding one WfRun and everything under it (node runs, variables, task runs, version). */
+  run(tenant: string, wfRunId: string): string {
+    return `${this.runTag(tenant, wfRunId)}:run:${wfRunId}`;
+  }
+
+  /** Effects committed with the run but not yet sent (jobId -> effect). */
+  outbox(tenant: string, wfRunId: string): string {
+    return `${this.runTag(tenant, wfRunId)}:outbox:${wfRunId}`;
+  }
+
+  /** Sorted set of `tenant/wfRunId` with unsent outbox entries, scored by when they were committed. */
+  outboxIndex(): string {
+    return `${this.prefix}:outbox-index`;
+  }
+
+  taskDefs(tenant: string): string {
+    return `${this.prefix}:${tenant}:taskDefs`;
+  }
+
+  /** Hash of one WfSpec's versions: `major/revision` -> WfSpec. */
+  wfSpecVersions(tenant: string, name: string): string {
+    return `${this.prefix}:${tenant}:wfSpec:${name}`;
+  }
+
+  /** Sorted set of WfSpec names, scored by first creation. */
+  wfSpecNames(tenant: string): string {
+    return `${this.prefix}:${tenant}:wfSpecNames`;
+  }
+
+  /** WfRun search indexes: sorted sets of wfRunIds scored by start time. */
+  runIndex(tenant: string, filter: { wfSpecName?: string; status?: LHStatus }): RunIndex {
+    const spec = filter.wfSpecName === undefined ? '' : `:spec:${filter.wfSpecName}`;
+    const status = filter.status === undefined ? '' : `:status:${filter.status}`;
+    return `${this.prefix}:${tenant}:runs${spec}${status}`;
+  }
+
+  /** WfRuns of one exact WfSpec version that have not terminated (guards DeleteWfSpec). */
+  activeRunsOfVersion(tenant: string, id: WfSpecId): RunIndex {
+    return `${this.prefix}:${tenant}:runs:active:${id.name}/${id.majorVersion}/${id.revision}`;
+  }
+
+  /** BullMQ's key prefix for Colt's queues. */
+  queuePrefix(): string {
+    return `${this.prefix}:q`;
+  }
+
+  /** The BullMQ queue of one TaskDef (BullMQ forbids ':' in queue names). */
+  taskQueueName(tenant: string, taskDefName: string): string {
+    return `task.${tenant}.${taskDefName}`;
+  }
+
+  private runTag(tenant: string, wfRunId: string): string {
+    const root = wfRunId.split('_')[0];
+    return `${this.prefix}:{${tenant}/${root}}`;
+  }
+}
