@@ -1,0 +1,54 @@
+// `npm start`: Colt all-in-one for local development. Without REDIS_URL it runs a private
+// redis-server (data in ./.colt/redis, AOF on), then the server and the example task workers.
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { EXAMPLE_TASKS } from '../../workers/examples/index.ts';
+import { startTaskWorkers } from '../../workers/sdk/index.ts';
+import { loadConfig } from '../config.ts';
+import { buildEngine } from './colt.ts';
+import { RedisServerMissingError, startPrivateRedis, type PrivateRedis } from './private-redis.ts';
+import { PortInUseError, startServer } from './server-role.ts';
+import { onShutdown } from './shutdown.ts';
+
+const config = loadConfig();
+const log = pino({ level: config.logLevel });
+let redis: PrivateRedis | undefined;
+
+try {
+  if (!config.redisUrl) {
+    const dataDir = join(config.dataDir, 'redis');
+    redis = await startPrivateRedis({ dataDir, durable: true, log: (line) => log.info(line) });
+    log.info({ redis: redis.url, dataDir }, 'private redis-server started');
+  }
+  const redisUrl = config.redisUrl ?? (redis as PrivateRedis).url;
+  const server = await startServer(redisUrl, config, log);
+  const workerEngine = buildEngine(redisUrl, config);
+  const workers = await startTaskWorkers(workerEngine, EXAMPLE_TASKS, log, { concurrency: config.workerConcurrency, lockMs: config.taskLockMs });
+  console.log(
+    [
+      '',
+      `  Colt is running.`,
+      `  API          ${server.url}`,
+      `  API docs     ${server.url}/docs`,
+      `  Queues       ${server.url}/admin/queues`,
+      `  Redis        ${redisUrl}${redis ? ' (private, data in ' + join(config.dataDir, 'redis') + ')' : ''}`,
+      `  Task workers ${EXAMPLE_TASKS.map((t) => t.taskDef.name).join(', ')}`,
+      `  Ctrl-C stops everything.`,
+      '',
+    ].join('\n'),
+  );
+  onShutdown(log, config.shutdownGraceMs, async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    await workerEngine.close();
+    await server.stop();
+    await redis?.stop();
+  });
+} catch (err) {
+  await redis?.stop();
+  if (err instanceof RedisServerMissingError || err instanceof PortInUseError) {
+    console.error(`colt: ${err.message}`);
+  } else {
+    log.error({ err }, 'Colt could not start');
+  }
+  process.exit(1);
+}

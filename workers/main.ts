@@ -1,0 +1,24 @@
+// `npm run worker`: runs the example task workers against REDIS_URL until SIGTERM/SIGINT,
+// then drains running tasks (up to the grace period) and exits.
+import { pino } from 'pino';
+import { loadConfig } from '../src/config.ts';
+import { buildEngine } from '../src/main/colt.ts';
+import { onShutdown } from '../src/main/shutdown.ts';
+import { EXAMPLE_TASKS } from './examples/index.ts';
+import { startTaskWorkers } from './sdk/index.ts';
+
+const config = loadConfig();
+const log = pino({ level: config.logLevel });
+if (!config.redisUrl) {
+  log.error('REDIS_URL is not set: `npm run worker` needs the Redis of a running Colt server');
+  process.exit(1);
+}
+const engine = buildEngine(config.redisUrl, config);
+const workers = await startTaskWorkers(engine, EXAMPLE_TASKS, log, {
+  concurrency: config.workerConcurrency,
+  lockMs: config.taskLockMs,
+});
+onShutdown(log, config.shutdownGraceMs, async () => {
+  await Promise.all(workers.map((w) => w.close()));
+  await engine.close();
+});

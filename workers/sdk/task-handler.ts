@@ -1,0 +1,26 @@
+// What a task handler sees and how it signals a business failure.
+
+export interface TaskContext {
+  /** `wfRunId/taskGuid`: the same for every attempt of one TaskRun; use it to make side effects idempotent. */
+  idempotencyKey: string;
+  wfRunId: string;
+  taskGuid: string;
+  /** 0 for the first try. */
+  attemptNumber: number;
+  /** Lines collected into the attempt's logOutput. */
+  log(line: string): void;
+}
+
+/** Receives the TaskDef's inputs by name, as plain JSON; returns the output as plain JSON. */
+export type TaskHandler = (inputs: Record<string, unknown>, context: TaskContext) => unknown;
+
+/**
+ * Throw this for a business outcome the workflow should see as an EXCEPTION named `exceptionName`
+ * (not retried). Any other error is a technical failure: TASK_FAILED, retried if the node allows.
+ */
+export class TaskException extends Error {
+  override name = 'TaskException';
+  constructor(readonly exceptionName: string, message: string, readonly content?: unknown) {
+    super(message);
+  }
+}

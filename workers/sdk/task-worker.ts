@@ -1,0 +1,128 @@
+// Colt's TypeScript task worker: consumes one TaskDef's BullMQ queue, runs the handler, and applies
+// the attempt's result to the WfRun right here (reducer + commit + dispatch of the next task), so
+// results never take a second trip through a queue.
+import { Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { ColtError } from '../../src/errors.ts';
+import type { Command } from '../../src/engine/commands.ts';
+import type { TaskDef, VariableValue } from '../../src/engine/types.ts';
+import { valueOfJson } from '../../src/engine/assignments.ts';
+import { fromPlain, toPlain } from '../../src/engine/values.ts';
+import type { TaskJobData } from '../../src/dispatch/task-queues.ts';
+import type { Engine } from '../../src/main/colt.ts';
+import { TaskException, type TaskContext, type TaskHandler } from './task-handler.ts';
+
+export interface TaskWorkerOptions {
+  tenant?: string;
+  /** How many tasks this process runs at once. */
+  concurrency?: number;
+  /** BullMQ lock of a running job: a crashed worker's task is handed out again after it lapses. */
+  lockMs?: number;
+  workerId?: string;
+}
+
+type Report = Extract<Command, { type: 'TaskReported' }>;
+
+const REPORT_RETRY_DELAYS_MS = [100, 500, 1_000, 2_000, 5_000, 10_000];
+
+export class TaskWorker {
+  private readonly worker: Worker<TaskJobData>;
+  private readonly tenant: string;
+  private readonly workerId: string;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly taskDef: TaskDef,
+    private readonly handler: TaskHandler,
+    private readonly log: Logger,
+    options: TaskWorkerOptions = {},
+  ) {
+    this.tenant = options.tenant ?? 'default';
+    this.workerId = options.workerId ?? `${process.pid}`;
+    const lockDuration = options.lockMs ?? 30_000;
+    this.worker = new Worker<TaskJobData>(engine.keys.taskQueueName(this.tenant, taskDef.id.name), (job) => this.process(job), {
+      connection: engine.bull,
+      prefix: engine.keys.queuePrefix(),
+      concurrency: options.concurrency ?? 10,
+      lockDuration,
+      stalledInterval: lockDuration,
+      maxStalledCount: 10,
+    });
+    this.worker.on('error', (err) => this.log.warn({ err }, 'task worker connection error'));
+  }
+
+  /** Waits for running tasks to finish (and report), then stops taking new ones. */
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+
+  private async process(job: Job<TaskJobData>): Promise<void> {
+    const { task } = job.data;
+    const startTime = new Date().toISOString();
+    const logLines: string[] = [];
+    const context: TaskContext = {
+      idempotencyKey: `${task.taskRunId.wfRunId}/${task.taskRunId.taskGuid}`,
+      wfRunId: task.taskRunId.wfRunId,
+      taskGuid: task.taskRunId.taskGuid,
+      attemptNumber: task.attemptNumber,
+      log: (line) => void logLines.push(line),
+    };
+    const inputs = Object.fromEntries(task.variables.map((v) => [v.varName, toPlain(v.value)]));
+    const outcome = await this.runHandler(inputs, context);
+    await this.report({
+      type: 'TaskReported',
+      taskGuid: task.taskRunId.taskGuid,
+      attemptNumber: task.attemptNumber,
+      taskWorkerId: this.workerId,
+      startTime,
+      time: new Date().toISOString(),
+      ...outcome,
+      ...(logLines.length > 0 ? { logOutput: { str: logLines.join('\n') } } : {}),
+    }, job);
+  }
+
+  /** A TaskException is the task's business outcome (TASK_EXCEPTION); anything else is a technical failure (TASK_FAILED, retried). */
+  private async runHandler(inputs: Record<string, unknown>, context: TaskContext): Promise<Pick<Report, 'status' | 'output' | 'error' | 'exception'>> {
+    try {
+      const output = await this.handler(inputs, context);
+      return { status: 'TASK_SUCCESS', output: this.outputValue(output) };
+    } catch (err) {
+      if (err instanceof TaskException) {
+        return { status: 'TASK_EXCEPTION', exception: { name: err.exceptionName, message: err.message, ...(err.content === undefined ? {} : { content: valueOfJson(err.content) }) } };
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      return { status: 'TASK_FAILED', error: { type: 'TASK_FAILED', message } };
+    }
+  }
+
+  /** The handler's return value, typed by the TaskDef's return type when it declares one. */
+  private outputValue(output: unknown): VariableValue {
+    const type = this.taskDef.returnType?.returnType?.primitiveType;
+    if (output === undefined) return {};
+    try {
+      return type ? fromPlain(type, output) : valueOfJson(output);
+    } catch {
+      return valueOfJson(output); // the engine records the mismatch as TASK_OUTPUT_SERDE_ERROR
+    }
+  }
+
+  /** Applies the report; retried while Redis is unreachable, dropped if the WfRun is gone. */
+  private async report(report: Report, job: Job<TaskJobData>): Promise<void> {
+    const { tenant, task } = job.data;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.engine.applier.apply(tenant, task.taskRunId.wfRunId, report);
+        return;
+      } catch (err) {
+        if (err instanceof ColtError && err.code === 'NOT_FOUND') {
+          this.log.info({ taskRunId: task.taskRunId }, 'WfRun no longer exists; result dropped');
+          return;
+        }
+        const delay = REPORT_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined) throw err;
+        this.log.warn({ err, taskRunId: task.taskRunId }, 'could not apply task result; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+}
