@@ -1,0 +1,21 @@
+import request from 'supertest';
+import { afterAll, it } from 'vitest';
+import { startTestServer } from '../support/server.ts';
+const server = startTestServer('probe');
+afterAll(() => server.close());
+it('probe', async () => {
+  const a = server.app;
+  const show = (l: string, r: request.Response) => console.log(l, r.status, r.headers['content-type'], JSON.stringify(r.body), r.text.slice(0, 200));
+  show('415', await request(a).post('/taskDef').set('content-type','text/plain').send('hello'));
+  show('put', await request(a).put('/taskDef').send({}));
+  show('arr', await request(a).post('/taskDef').send([1,2]));
+  show('tenant', await request(a).get('/taskDef').set('Tenant-Id', 'bad_t'));
+  show('nobody', await request(a).post('/taskDef'));
+  show('js', await request(a).get('/docs/swagger-ui-bundle.js'));
+  show('init', await request(a).get('/docs/swagger-initializer.js'));
+  show('healthz', await request(a).get('/healthz'));
+  show('readyz', await request(a).get('/readyz'));
+  show('extdef', await request(a).get('/externalEventDef'));
+  show('taskRun', await request(a).get('/taskRun/x/y'));
+  show('wfRun badid', await request(a).get('/wfRun/has%20space'));
+});
