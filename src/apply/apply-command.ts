@@ -2,7 +2,7 @@
 // effects, clear the outbox. Any process may apply any command; the version check serializes them.
 import { alreadyExists, ColtError, notFound } from '../errors.ts';
 import type { Command } from '../engine/commands.ts';
-import { advance } from '../engine/reducer.ts';
+import { advanceInPlace } from '../engine/reducer.ts';
 import type { RunState, WfSpec } from '../engine/types.ts';
 import { newGuid } from '../ids.ts';
 import { jobIdOf, type TaskQueues } from '../dispatch/task-queues.ts';
@@ -53,7 +53,14 @@ export class CommandApplier {
   ): Promise<RunState | null> {
     const taskDefs = await this.deps.definitions.taskDefsOf(tenant, spec);
     const ctx = { now: this.clock().toISOString(), spec, taskDefs, newGuid };
-    const { state, effects } = advance(loaded?.state ?? null, command, ctx);
+    const { state, effects } = advanceInPlace(loaded?.state ?? null, command, ctx);
+    // One task to send (the common case): enqueue it inside the commit script. Otherwise the
+    // effects ride the outbox and are sent after the commit (the sweeper re-sends after a crash).
+    const [only, ...more] = effects;
+    if (only && more.length === 0) {
+      const add = await this.deps.taskQueues.captureSend(tenant, only);
+      return (await this.deps.runs.commit(tenant, loaded, state, [], add)) ? state : null;
+    }
     const outbox = effects.map((effect) => ({ jobId: jobIdOf(effect), effect }));
     if (!(await this.deps.runs.commit(tenant, loaded, state, outbox))) return null;
     if (effects.length > 0) {

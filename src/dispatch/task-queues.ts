@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Effect } from '../engine/commands.ts';
 import type { ScheduledTask } from '../engine/types.ts';
 import type { Keys } from '../store/keys.ts';
+import { captureAdd, type CapturedAdd } from './fused-add.ts';
 
 /** What a task job carries: the tenant and LittleHorse's ScheduledTask. */
 export interface TaskJobData { tenant: string; task: ScheduledTask }
@@ -37,6 +38,12 @@ export class TaskQueues {
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /** The BullMQ add of one task effect, captured so a commit script can run it atomically. */
+  captureSend(tenant: string, effect: Effect): Promise<CapturedAdd> {
+    const queue = this.queue(tenant, effect.task.taskDefId.name);
+    return captureAdd(queue, 'task', { tenant, task: effect.task }, { ...JOB_OPTIONS, jobId: jobIdOf(effect) });
   }
 
   async send(tenant: string, effects: Effect[]): Promise<void> {

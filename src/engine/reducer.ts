@@ -11,16 +11,24 @@ import { fromPlain, ValueError } from './values.ts';
 
 export interface Transition { state: RunState; effects: Effect[] }
 
+/** Pure: returns the next state and leaves `current` as it was. */
 export function advance(current: RunState | null, command: Command, ctx: EngineContext): Transition {
+  return advanceInPlace(current && structuredClone(current), command, ctx);
+}
+
+/**
+ * The same transition, changing `state` in place: for the commit path, which owns a state it
+ * has just parsed and would otherwise pay for a deep copy on every command.
+ */
+export function advanceInPlace(state: RunState | null, command: Command, ctx: EngineContext): Transition {
   const effects: Effect[] = [];
   if (command.type === 'RunWf') {
-    if (current) throw alreadyExists(`WfRun ${command.wfRunId} already exists`);
-    const state = startWfRun(command, ctx, effects);
-    advanceThreads(state, ctx, effects);
-    return { state, effects };
+    if (state) throw alreadyExists(`WfRun ${command.wfRunId} already exists`);
+    const started = startWfRun(command, ctx, effects);
+    advanceThreads(started, ctx, effects);
+    return { state: started, effects };
   }
-  if (!current) throw notFound('WfRun does not exist');
-  const state = structuredClone(current);
+  if (!state) throw notFound('WfRun does not exist');
   if (command.type === 'TaskClaimed') onTaskClaimed(state, command, ctx);
   else onTaskReported(state, command, ctx, effects);
   advanceThreads(state, ctx, effects);

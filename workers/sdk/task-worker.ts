@@ -5,7 +5,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { ColtError } from '../../src/errors.ts';
 import type { Command } from '../../src/engine/commands.ts';
-import type { TaskDef, VariableValue } from '../../src/engine/types.ts';
+import type { ScheduledTask, TaskDef, VariableValue } from '../../src/engine/types.ts';
 import { valueOfJson } from '../../src/engine/assignments.ts';
 import { fromPlain, toPlain } from '../../src/engine/values.ts';
 import type { TaskJobData } from '../../src/dispatch/task-queues.ts';
@@ -19,6 +19,8 @@ export interface TaskWorkerOptions {
   /** BullMQ lock of a running job: a crashed worker's task is handed out again after it lapses. */
   lockMs?: number;
   workerId?: string;
+  /** Called after each attempt's result has been applied to its WfRun. */
+  onReported?: (task: ScheduledTask, status: Report['status']) => void;
 }
 
 type Report = Extract<Command, { type: 'TaskReported' }>;
@@ -29,6 +31,7 @@ export class TaskWorker {
   private readonly worker: Worker<TaskJobData>;
   private readonly tenant: string;
   private readonly workerId: string;
+  private readonly onReported: TaskWorkerOptions['onReported'];
 
   constructor(
     private readonly engine: Engine,
@@ -39,6 +42,7 @@ export class TaskWorker {
   ) {
     this.tenant = options.tenant ?? 'default';
     this.workerId = options.workerId ?? `${process.pid}`;
+    this.onReported = options.onReported;
     const lockDuration = options.lockMs ?? 30_000;
     this.worker = new Worker<TaskJobData>(engine.keys.taskQueueName(this.tenant, taskDef.id.name), (job) => this.process(job), {
       connection: engine.bull,
@@ -79,6 +83,7 @@ export class TaskWorker {
       ...outcome,
       ...(logLines.length > 0 ? { logOutput: { str: logLines.join('\n') } } : {}),
     }, job);
+    this.onReported?.(task, outcome.status);
   }
 
   /** A TaskException is the task's business outcome (TASK_EXCEPTION); anything else is a technical failure (TASK_FAILED, retried). */

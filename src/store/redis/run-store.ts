@@ -2,6 +2,7 @@
 // changes, in one script), clear sent effects, delete, and search by the run indexes.
 import type { Redis } from 'ioredis';
 import { TERMINAL_STATUSES, type LHStatus, type RunState, type WfRun, type WfSpecId } from '../../engine/types.ts';
+import type { CapturedAdd } from '../../dispatch/fused-add.ts';
 import type { Keys } from '../keys.ts';
 import { changedFields, fromFields } from './run-serde.ts';
 import { callScript, withScripts, type ScriptedRedis } from './scripts.ts';
@@ -10,7 +11,10 @@ import { readPage, type Page, type PageRequest } from './sorted-set-pages.ts';
 export interface LoadedRun {
   state: RunState;
   version: number;
+  /** The stored fields, to write only what a transition changed. */
   fields: Map<string, string>;
+  /** The status at load time (the state may be advanced in place afterwards). */
+  status: LHStatus;
 }
 
 export interface OutboxEntry { jobId: string; effect: unknown }
@@ -27,20 +31,24 @@ export class RedisRunStore {
   async load(tenant: string, wfRunId: string): Promise<LoadedRun | null> {
     const raw = await this.redis.hgetall(this.keys.run(tenant, wfRunId));
     const parsed = fromFields(raw);
-    return parsed && { ...parsed, fields: new Map(Object.entries(raw)) };
+    return parsed && { ...parsed, fields: new Map(Object.entries(raw)), status: parsed.state.wfRun.status };
   }
 
-  /** Writes `after` if the run is still at `before`'s version. False on a concurrent writer. */
-  async commit(tenant: string, before: LoadedRun | null, after: RunState, outbox: OutboxEntry[]): Promise<boolean> {
+  /**
+   * Writes `after` if the run is still at `before`'s version, with its outbox entries and index
+   * changes; with `add`, also enqueues that task job in the same atomic step. False on a concurrent writer.
+   */
+  async commit(tenant: string, before: LoadedRun | null, after: RunState, outbox: OutboxEntry[], add?: CapturedAdd): Promise<boolean> {
     const wfRunId = after.wfRun.id;
-    const index = indexChanges(this.keys, tenant, before?.state.wfRun ?? null, after.wfRun);
+    const index = indexChanges(this.keys, tenant, before?.status ?? null, after.wfRun);
     const patch = {
       fields: changedFields(before?.fields ?? null, after),
       outbox: outbox.flatMap((e) => [e.jobId, JSON.stringify(e.effect)]),
-      zadd: index.zadd.map(([key, score, member], i) => [4 + i, score, member]),
-      zrem: index.zrem.map(([key, member], i) => [4 + index.zadd.length + i, member]),
+      zadd: index.zadd.map(([, score, member], i) => [1 + i, score, member]),
+      zrem: index.zrem.map(([, member], i) => [1 + index.zadd.length + i, member]),
     };
-    if (before && patch.fields.length === 0 && outbox.length === 0 && index.zadd.length + index.zrem.length === 0) return true;
+    const unchanged = patch.fields.length === 0 && outbox.length === 0 && index.zadd.length + index.zrem.length === 0;
+    if (before && unchanged && !add) return true;
     const keys = [
       this.keys.run(tenant, wfRunId),
       this.keys.outbox(tenant, wfRunId),
@@ -49,7 +57,10 @@ export class RedisRunStore {
       ...index.zrem.map(([key]) => key),
     ];
     const args = [before?.version ?? 0, `${tenant}/${wfRunId}`, JSON.stringify(patch)];
-    return (await callScript(this.redis, 'coltCommitRun', keys, args)) !== -1;
+    const result = add
+      ? await callScript(this.redis, 'coltCommitRunAndAdd', [...add.keys, ...keys], [...add.args, ...args])
+      : await callScript(this.redis, 'coltCommitRun', keys, args);
+    return result !== -1;
   }
 
   async clearOutbox(tenant: string, wfRunId: string, jobIds: string[]): Promise<void> {
@@ -95,22 +106,22 @@ export class RedisRunStore {
 type IndexOps = { zadd: Array<[string, number, string]>; zrem: Array<[string, string]> };
 
 /** The index writes that keep "a run found under a status has that status" true. */
-function indexChanges(keys: Keys, tenant: string, before: WfRun | null, after: WfRun): IndexOps {
+function indexChanges(keys: Keys, tenant: string, before: LHStatus | null, after: WfRun): IndexOps {
   const ops: IndexOps = { zadd: [], zrem: [] };
   const score = Date.parse(after.startTime);
   const name = after.wfSpecId.name;
-  if (!before) {
+  if (before === null) {
     for (const key of [keys.runIndex(tenant, {}), keys.runIndex(tenant, { wfSpecName: name })]) ops.zadd.push([key, score, after.id]);
     if (!TERMINAL_STATUSES.includes(after.status)) ops.zadd.push([keys.activeRunsOfVersion(tenant, after.wfSpecId), score, after.id]);
   }
-  if (before?.status !== after.status) {
-    if (before) {
-      ops.zrem.push([keys.runIndex(tenant, { status: before.status }), after.id]);
-      ops.zrem.push([keys.runIndex(tenant, { wfSpecName: name, status: before.status }), after.id]);
+  if (before !== after.status) {
+    if (before !== null) {
+      ops.zrem.push([keys.runIndex(tenant, { status: before }), after.id]);
+      ops.zrem.push([keys.runIndex(tenant, { wfSpecName: name, status: before }), after.id]);
     }
     ops.zadd.push([keys.runIndex(tenant, { status: after.status }), score, after.id]);
     ops.zadd.push([keys.runIndex(tenant, { wfSpecName: name, status: after.status }), score, after.id]);
-    if (before && TERMINAL_STATUSES.includes(after.status)) ops.zrem.push([keys.activeRunsOfVersion(tenant, after.wfSpecId), after.id]);
+    if (before !== null && TERMINAL_STATUSES.includes(after.status)) ops.zrem.push([keys.activeRunsOfVersion(tenant, after.wfSpecId), after.id]);
   }
   return ops;
 }

@@ -1,17 +1,21 @@
 // Colt's Lua scripts, registered on an ioredis connection as commands.
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { ADD_STANDARD_JOB } from '../../dispatch/fused-add.ts';
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+const commitBody = lua('commit-run');
 
 const SCRIPTS = {
-  coltCommitRun: lua('commit-run'),
+  coltCommitRun: `local KO, AO = 0, 0\n${commitBody}\nreturn version\n`,
+  coltCommitRunAndAdd: `local KO, AO = ${ADD_STANDARD_JOB.keys}, 3\n${commitBody}\n${ADD_STANDARD_JOB.content}`,
   coltClearOutbox: lua('clear-outbox'),
   coltDeleteRun: lua('delete-run'),
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
-export type ScriptedRedis = Redis & Record<ScriptName, (...args: Array<string | number>) => Promise<number>>;
+type Arg = string | number | Buffer;
+export type ScriptedRedis = Redis & Record<ScriptName, (...args: Arg[]) => Promise<number | string>>;
 
 /** Defines Colt's scripts on `redis` (idempotent) and returns it typed with them. */
 export function withScripts(redis: Redis): ScriptedRedis {
@@ -22,6 +26,6 @@ export function withScripts(redis: Redis): ScriptedRedis {
 }
 
 /** Calls a script whose keys vary in number: numKeys, keys..., args... */
-export function callScript(redis: ScriptedRedis, name: ScriptName, keys: string[], args: Array<string | number>): Promise<number> {
+export function callScript(redis: ScriptedRedis, name: ScriptName, keys: string[], args: Arg[]): Promise<number | string> {
   return redis[name](keys.length, ...keys, ...args);
 }
