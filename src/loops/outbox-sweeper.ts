@@ -5,7 +5,6 @@ import type { Effect } from '../engine/commands.ts';
 import type { TaskQueues } from '../dispatch/task-queues.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
 
-const GRACE_MS = 5_000;
 const BATCH = 100;
 
 export class OutboxSweeper {
@@ -17,6 +16,8 @@ export class OutboxSweeper {
     private readonly taskQueues: TaskQueues,
     private readonly log: Logger,
     private readonly intervalMs: number,
+    /** Entries younger than this are probably being sent by the process that committed them. */
+    private readonly graceMs = 5_000,
   ) {}
 
   start(): void {
@@ -27,9 +28,9 @@ export class OutboxSweeper {
     }, this.intervalMs);
   }
 
-  /** Sends every outbox entry older than the grace period; returns how many runs it touched. */
+  /** Sends every outbox entry older than the grace period. */
   async sweepOnce(): Promise<void> {
-    const stale = await this.runs.staleOutboxes((await this.runs.redisTimeMs()) - GRACE_MS, BATCH);
+    const stale = await this.runs.staleOutboxes((await this.runs.redisTimeMs()) - this.graceMs, BATCH);
     for (const { tenant, wfRunId, entries } of stale) {
       await this.taskQueues.send(tenant, entries.map((e) => e.effect as Effect));
       await this.runs.clearOutbox(tenant, wfRunId, entries.map((e) => e.jobId));
