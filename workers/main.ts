@@ -13,7 +13,7 @@ if (!config.redisUrl) {
   log.error('REDIS_URL is not set: `npm run worker` needs the Redis of a running Colt server');
   process.exit(1);
 }
-const engine = buildEngine(config.redisUrl, config);
+const engine = buildEngine(config.redisUrl, config, log);
 const workers = await startTaskWorkers(engine, EXAMPLE_TASKS, log, {
   concurrency: config.workerConcurrency,
   lockMs: config.taskLockMs,

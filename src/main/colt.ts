@@ -20,9 +20,13 @@ import { RedisRunStore } from '../store/redis/run-store.ts';
 export type ColtConfig = Pick<Config, 'keyPrefix' | 'bookmarkSecret' | 'pollWaitMs' | 'taskLockMs' | 'outboxSweepMs' | 'bodyLimit'>;
 
 /** The storage and commit path, shared by the server and by task worker processes. */
-export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>) {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
+export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>, logger: Logger = pino()) {
+  // Requests fail fast (503) while Redis is away; BullMQ's connection waits for it, as BullMQ requires.
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   const bull = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  for (const connection of [redis, bull]) {
+    connection.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  }
   const keys = new Keys(config.keyPrefix);
   const runs = new RedisRunStore(redis, keys);
   const metadataStore = new RedisMetadataStore(redis, keys);
@@ -42,7 +46,7 @@ export type Engine = ReturnType<typeof buildEngine>;
 
 /** The API server's parts: services, app, and the outbox sweeper loop. */
 export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger = pino()) {
-  const engine = buildEngine(redisUrl, config);
+  const engine = buildEngine(redisUrl, config, logger);
   const metadata = new MetadataService(engine.metadataStore, engine.runs, engine.definitions);
   const wfRuns = new WfRunService(engine.runs, engine.applier, metadata, new Bookmarks(config.bookmarkSecret));
   const tasks = new TaskWorkerService(engine.bull, engine.keys, engine.applier, metadata, config);

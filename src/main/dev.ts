@@ -22,7 +22,7 @@ try {
   }
   const redisUrl = config.redisUrl ?? (redis as PrivateRedis).url;
   const server = await startServer(redisUrl, config, log);
-  const workerEngine = buildEngine(redisUrl, config);
+  const workerEngine = buildEngine(redisUrl, config, log);
   const workers = await startTaskWorkers(workerEngine, EXAMPLE_TASKS, log, { concurrency: config.workerConcurrency, lockMs: config.taskLockMs });
   console.log(
     [

@@ -24,13 +24,18 @@ function expectOk(res: request.Response): void {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
-/** An error in the `{code, message, details?}` shape, whose message names `field` when given. */
+/** An error in the `{code, message, details?}` shape, whose message names `field` (as a whole word) when given. */
 function expectError(res: request.Response, status: number, code: string, field?: string): void {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.body.code).toBe(code);
   expect(typeof res.body.message).toBe('string');
   expect(Object.keys(res.body).every((k) => ['code', 'message', 'details'].includes(k))).toBe(true);
-  if (field !== undefined) expect(res.body.message).toContain(field);
+  if (field !== undefined) expect(res.body.message).toMatch(naming(field));
+}
+
+/** `field` as a whole word of a message (so that `id` does not match inside `invalid`). */
+function naming(field: string): RegExp {
+  return new RegExp(`(^|[\\s;.'])${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s:;.,'/[])`);
 }
 
 const GREET = { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }] };
@@ -185,6 +190,18 @@ describe('PutTaskDef / GetTaskDef / ListTaskDefs / DeleteTaskDef', () => {
     expectOk(redefined);
     expect(redefined.body.inputVars).toEqual([{ name: 'n', typeDef: { primitiveType: 'INT', masked: false } }]);
   });
+  it('deleting a TaskDef a WfSpec uses is allowed; new runs of the WfSpec then fail with TASK_ERROR', async () => {
+    const api = client();
+    await putGreet(api);
+    expectOk(await api.post('/wfSpec', littlehorseFixture('example-basic-wfspec.json')));
+    expectOk(await api.delete('/taskDef/greet'));
+    const run = await api.post('/wfRun', { wfSpecName: 'example-basic', id: 'orphan', variables: { 'input-name': 'Obi' } });
+    expectOk(run);
+    expect(run.body.status).toBe('ERROR');
+    const node = await api.get('/nodeRun/orphan/0/1');
+    expect(node.body.status).toBe('ERROR');
+    expect(node.body.failures[0]).toMatchObject({ failureName: 'TASK_ERROR', message: expect.stringContaining("'greet'") });
+  });
 });
 
 describe('PutWfSpec', () => {
@@ -289,6 +306,38 @@ describe('PutWfSpec', () => {
     const pub = await api.post('/wfSpec', req);
     expectOk(pub);
     expect(pub.body.id).toEqual({ name: 'example-basic', majorVersion: 2, revision: 0 });
+  });
+
+  it('allowedUpdates: MINOR_REVISION_UPDATES takes non-breaking changes, NO_UPDATES takes identical re-puts', async () => {
+    const api = client();
+    await putGreet(api);
+    const minor = { ...littlehorseFixture('example-basic-wfspec.json'), allowedUpdates: 'MINOR_REVISION_UPDATES' };
+    const v0 = await api.post('/wfSpec', minor);
+    expectOk(v0);
+    expect(v0.body.allowedUpdates).toBe('MINOR_REVISION_UPDATES');
+    const v1 = await api.post('/wfSpec', { ...withNop(), allowedUpdates: 'MINOR_REVISION_UPDATES' });
+    expectOk(v1);
+    expect(v1.body.id).toEqual({ name: 'example-basic', majorVersion: 0, revision: 1 });
+
+    const frozen = { ...littlehorseFixture('example-basic-wfspec.json'), name: 'frozen', allowedUpdates: 'NO_UPDATES' };
+    const f0 = await api.post('/wfSpec', frozen);
+    expectOk(f0);
+    const again = await api.post('/wfSpec', frozen);
+    expectOk(again);
+    expect(again.body).toEqual(f0.body);
+  });
+
+  it('allowedUpdates refusals: a breaking change under MINOR_REVISION_UPDATES is 412, any change under NO_UPDATES 409', async () => {
+    const api = client();
+    await putGreet(api);
+    expectOk(await api.post('/wfSpec', { ...littlehorseFixture('example-basic-wfspec.json'), allowedUpdates: 'MINOR_REVISION_UPDATES' }));
+    const breaking = await api.post('/wfSpec', { ...withVariable('age', true), allowedUpdates: 'MINOR_REVISION_UPDATES' });
+    expectError(breaking, 412, 'FAILED_PRECONDITION', 'example-basic');
+    const frozen = { ...littlehorseFixture('example-basic-wfspec.json'), name: 'frozen', allowedUpdates: 'NO_UPDATES' };
+    expectOk(await api.post('/wfSpec', frozen));
+    const changed = await api.post('/wfSpec', { ...withNop(), name: 'frozen', allowedUpdates: 'NO_UPDATES' });
+    expectError(changed, 409, 'ALREADY_EXISTS', 'frozen');
+    expect((await api.get('/wfSpec')).body.results).toHaveLength(2);
   });
 
   it('quickstart (an EXTERNAL_EVENT node) is 400 naming the node', async () => {

@@ -8,7 +8,7 @@ import { startTaskWorkers } from '../../../workers/sdk/index.ts';
 
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
-const engine = buildEngine(config.redisUrl as string, config);
+const engine = buildEngine(config.redisUrl as string, config, log);
 const slowGreet = {
   ...greet,
   handler: async (inputs: Record<string, unknown>, context: Parameters<typeof greet.handler>[1]) => {
