@@ -1,22 +1,27 @@
-// The one commit path: load the run, reduce, commit state + outbox (version-checked), send the
-// effects, clear the outbox. Any process may apply any command; the version check serializes them.
+// The one commit path: load the run, reduce, commit state + effects (version-checked), send the
+// effects. Any process may apply any command; the version check serializes writers to one run.
+import type { Logger } from 'pino';
 import { alreadyExists, ColtError, notFound } from '../errors.ts';
-import type { Command } from '../engine/commands.ts';
+import { MissingTaskDefError, type Command, type Effect } from '../engine/commands.ts';
+import { failure } from '../engine/failures.ts';
 import { advanceInPlace } from '../engine/reducer.ts';
 import type { RunState, WfSpec } from '../engine/types.ts';
 import { newGuid } from '../ids.ts';
-import { jobIdOf, type TaskQueues } from '../dispatch/task-queues.ts';
-import type { RedisRunStore } from '../store/redis/run-store.ts';
+import { jobIdOf, type TaskEffect, type TaskQueues } from '../dispatch/task-queues.ts';
+import type { LoadedRun, RedisRunStore } from '../store/redis/run-store.ts';
 import type { Definitions } from './definitions.ts';
 
-const MAX_CONFLICT_RETRIES = 20;
+const MAX_ATTEMPTS = 20;
 
 export interface ApplyDeps {
   runs: RedisRunStore;
   definitions: Definitions;
   taskQueues: TaskQueues;
+  log: Logger;
   clock?: () => Date;
 }
+
+type RunWf = Extract<Command, { type: 'RunWf' }>;
 
 export class CommandApplier {
   private readonly clock: () => Date;
@@ -26,47 +31,105 @@ export class CommandApplier {
   }
 
   /** Starts a WfRun of `spec`; ALREADY_EXISTS if the id is taken. */
-  async runWf(tenant: string, spec: WfSpec, command: Extract<Command, { type: 'RunWf' }>): Promise<RunState> {
-    const state = await this.transition(tenant, null, spec, command);
-    if (!state) throw alreadyExists(`WfRun ${command.wfRunId} already exists`);
-    return state;
+  async runWf(tenant: string, spec: WfSpec, command: RunWf): Promise<RunState> {
+    const extraTaskDefs = new Set<string>();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const outcome = await this.transition(tenant, null, spec, command, extraTaskDefs);
+      if (outcome === 'conflict') throw alreadyExists(`WfRun ${command.wfRunId} already exists`);
+      if (outcome !== 'retry') return outcome;
+    }
+    throw new ColtError('UNAVAILABLE', `WfRun ${command.wfRunId} could not be started; try again`);
   }
 
   /** Applies a command to an existing WfRun, retrying on concurrent writers. */
-  async apply(tenant: string, wfRunId: string, command: Exclude<Command, { type: 'RunWf' }>): Promise<RunState> {
-    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+  async apply(tenant: string, wfRunId: string, command: Exclude<Command, RunWf>): Promise<RunState> {
+    const extraTaskDefs = new Set<string>();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const loaded = await this.deps.runs.load(tenant, wfRunId);
       if (!loaded) throw notFound(`WfRun ${wfRunId} does not exist`);
       const spec = await this.deps.definitions.wfSpec(tenant, loaded.state.wfRun.wfSpecId);
-      const state = await this.transition(tenant, loaded, spec, command);
-      if (state) return state;
+      const outcome = await this.transition(tenant, loaded, spec, command, extraTaskDefs);
+      if (typeof outcome === 'object') return outcome;
     }
     throw new ColtError('UNAVAILABLE', `WfRun ${wfRunId} is changing too fast; try again`);
   }
 
-  /** Reduce, commit, send. Null when another writer got there first. */
+  /** Sends effects that were committed: task attempts to their queues, commands to other runs. */
+  async send(tenant: string, effects: Effect[]): Promise<void> {
+    await this.deps.taskQueues.send(tenant, effects.filter((e): e is TaskEffect => e.type === 'DispatchTask'));
+    for (const effect of effects) {
+      if (effect.type === 'StartChildWfRun') await this.startChild(tenant, effect);
+      else if (effect.type === 'NotifyParentWfRun') await this.notifyParent(tenant, effect);
+    }
+  }
+
+  /**
+   * Reduce, commit, send. 'conflict' when another writer got there first; 'retry' when the reducer
+   * asked for a TaskDef it did not have (now added to `extraTaskDefs`).
+   */
   private async transition(
-    tenant: string,
-    loaded: Awaited<ReturnType<RedisRunStore['load']>>,
-    spec: WfSpec,
-    command: Command,
-  ): Promise<RunState | null> {
-    const taskDefs = await this.deps.definitions.taskDefsOf(tenant, spec);
-    const ctx = { now: this.clock().toISOString(), spec, taskDefs, newGuid };
-    const { state, effects } = advanceInPlace(loaded?.state ?? null, command, ctx);
+    tenant: string, loaded: LoadedRun | null, spec: WfSpec, command: Command, extraTaskDefs: Set<string>,
+  ): Promise<RunState | 'conflict' | 'retry'> {
+    const taskDefs = await this.deps.definitions.taskDefsOf(tenant, spec, extraTaskDefs);
+    let transition;
+    try {
+      transition = advanceInPlace(loaded?.state ?? null, command, { now: this.clock().toISOString(), spec, taskDefs, newGuid });
+    } catch (err) {
+      if (!(err instanceof MissingTaskDefError) || extraTaskDefs.has(err.taskDefName)) throw err;
+      extraTaskDefs.add(err.taskDefName);
+      return 'retry';
+    }
+    const { state, effects } = transition;
     // One task to send (the common case): enqueue it inside the commit script. Otherwise the
     // effects ride the outbox and are sent after the commit (the sweeper re-sends after a crash).
     const [only, ...more] = effects;
-    if (only && more.length === 0) {
+    if (only?.type === 'DispatchTask' && more.length === 0) {
       const add = await this.deps.taskQueues.captureSend(tenant, only);
-      return (await this.deps.runs.commit(tenant, loaded, state, [], add)) ? state : null;
+      return (await this.deps.runs.commit(tenant, loaded, state, [], add)) ? state : 'conflict';
     }
-    const outbox = effects.map((effect) => ({ jobId: jobIdOf(effect), effect }));
-    if (!(await this.deps.runs.commit(tenant, loaded, state, outbox))) return null;
-    if (effects.length > 0) {
-      await this.deps.taskQueues.send(tenant, effects);
-      await this.deps.runs.clearOutbox(tenant, state.wfRun.id, outbox.map((e) => e.jobId));
-    }
+    const outbox = effects.map((effect) => ({ jobId: effectId(effect), effect }));
+    if (!(await this.deps.runs.commit(tenant, loaded, state, outbox))) return 'conflict';
+    if (effects.length > 0) await this.sendCommitted(tenant, state.wfRun.id, outbox);
     return state;
+  }
+
+  /** The command is committed whatever happens here: what cannot be sent now, the sweeper sends later. */
+  private async sendCommitted(tenant: string, wfRunId: string, outbox: Array<{ jobId: string; effect: Effect }>): Promise<void> {
+    try {
+      await this.send(tenant, outbox.map((e) => e.effect));
+      await this.deps.runs.clearOutbox(tenant, wfRunId, outbox.map((e) => e.jobId));
+    } catch (err) {
+      this.deps.log.warn({ err, wfRunId }, 'effects committed but not sent yet; the outbox sweeper will send them');
+    }
+  }
+
+  /** Creates the child WfRun; a child that cannot start (unknown WfSpec, bad inputs) fails its parent's wait. */
+  private async startChild(tenant: string, e: Extract<Effect, { type: 'StartChildWfRun' }>): Promise<void> {
+    try {
+      const spec = await this.deps.definitions.resolveWfSpec(tenant, e.wfSpecName, e.majorVersion === undefined ? {} : { majorVersion: e.majorVersion });
+      await this.runWf(tenant, spec, { type: 'RunWf', wfRunId: e.childWfRunId, variables: e.variables, parentWfRunId: e.parentWfRunId });
+    } catch (err) {
+      if (err instanceof ColtError && err.code === 'ALREADY_EXISTS') return; // sent before
+      if (!(err instanceof ColtError) || (err.code !== 'NOT_FOUND' && err.code !== 'INVALID_ARGUMENT')) throw err;
+      const result = { status: 'ERROR' as const, failure: failure('VAR_SUB_ERROR', `child WfRun could not start: ${err.message}`) };
+      await this.notifyParent(tenant, { type: 'NotifyParentWfRun', parentWfRunId: e.parentWfRunId, childWfRunId: e.childWfRunId, result });
+    }
+  }
+
+  private async notifyParent(tenant: string, e: Extract<Effect, { type: 'NotifyParentWfRun' }>): Promise<void> {
+    try {
+      await this.apply(tenant, e.parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: e.childWfRunId, result: e.result });
+    } catch (err) {
+      if (!(err instanceof ColtError && err.code === 'NOT_FOUND')) throw err; // a deleted parent needs no news
+    }
+  }
+}
+
+/** Deterministic ids, so that sending an effect twice does nothing the second time. */
+function effectId(effect: Effect): string {
+  switch (effect.type) {
+    case 'DispatchTask': return jobIdOf(effect);
+    case 'StartChildWfRun': return `start.${effect.childWfRunId}`;
+    case 'NotifyParentWfRun': return `notify.${effect.childWfRunId}`;
   }
 }

@@ -21,7 +21,10 @@ export function taskJobId(task: ScheduledTask): string {
   return `${task.taskRunId.wfRunId}.${task.taskRunId.taskGuid}.${task.attemptNumber}`;
 }
 
-export function jobIdOf(effect: Effect): string {
+/** An effect that sends a task attempt to its TaskDef's queue. */
+export type TaskEffect = Extract<Effect, { type: 'DispatchTask' }>;
+
+export function jobIdOf(effect: TaskEffect): string {
   return taskJobId(effect.task);
 }
 
@@ -41,12 +44,12 @@ export class TaskQueues {
   }
 
   /** The BullMQ add of one task effect, captured so a commit script can run it atomically. */
-  captureSend(tenant: string, effect: Effect): Promise<CapturedAdd> {
+  captureSend(tenant: string, effect: TaskEffect): Promise<CapturedAdd> {
     const queue = this.queue(tenant, effect.task.taskDefId.name);
     return captureAdd(queue, 'task', { tenant, task: effect.task }, { ...JOB_OPTIONS, jobId: jobIdOf(effect) });
   }
 
-  async send(tenant: string, effects: Effect[]): Promise<void> {
+  async send(tenant: string, effects: TaskEffect[]): Promise<void> {
     await Promise.all(
       effects.map((effect) =>
         this.queue(tenant, effect.task.taskDefId.name).add(

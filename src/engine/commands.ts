@@ -1,10 +1,10 @@
 // What can happen to a WfRun (commands in) and what the engine asks the outside world to do (effects out).
-import type { ScheduledTask, TaskDef, TaskError, TaskException, VariableValue, WfSpec } from './types.ts';
+import type { ChildWfRunResult, ScheduledTask, TaskDef, TaskError, TaskException, VariableValue, WfSpec } from './types.ts';
 
 export type ReportedTaskStatus = 'TASK_SUCCESS' | 'TASK_FAILED' | 'TASK_EXCEPTION';
 
 export type Command =
-  | { type: 'RunWf'; wfRunId: string; variables: Record<string, unknown>; parentWfRunId?: string }
+  | { type: 'RunWf'; wfRunId: string; variables: Record<string, VariableValue>; parentWfRunId?: string }
   | { type: 'TaskClaimed'; taskGuid: string; attemptNumber: number; taskWorkerId: string; taskWorkerVersion?: string }
   | {
       type: 'TaskReported';
@@ -18,14 +18,39 @@ export type Command =
       error?: TaskError;
       exception?: TaskException;
       logOutput?: VariableValue;
-    };
+    }
+  | { type: 'ChildWfRunEnded'; childWfRunId: string; result: ChildWfRunResult };
 
-export type Effect = { type: 'DispatchTask'; task: ScheduledTask };
+export type Effect =
+  | { type: 'DispatchTask'; task: ScheduledTask }
+  /** Start a child WfRun (RUN_CHILD_WF); its id is already in the parent's state. */
+  | {
+      type: 'StartChildWfRun';
+      childWfRunId: string;
+      parentWfRunId: string;
+      wfSpecName: string;
+      majorVersion?: number;
+      variables: Record<string, VariableValue>;
+    }
+  /** Tell the parent WfRun how this child WfRun ended. */
+  | { type: 'NotifyParentWfRun'; parentWfRunId: string; childWfRunId: string; result: ChildWfRunResult };
 
 /** Everything the reducer may know besides the run: passed in, never fetched. */
 export interface EngineContext {
   now: string;
   spec: WfSpec;
-  taskDefs: ReadonlyMap<string, TaskDef>;
+  /** TaskDefs the caller looked up by name; a name looked up but absent maps to null (deleted). */
+  taskDefs: ReadonlyMap<string, TaskDef | null>;
   newGuid: () => string;
+}
+
+/**
+ * Thrown when the reducer needs a definition the caller did not look up (a TASK whose TaskDef name
+ * is computed at run time). The caller looks it up and applies the command again.
+ */
+export class MissingTaskDefError extends Error {
+  override name = 'MissingTaskDefError';
+  constructor(readonly taskDefName: string) {
+    super(`TaskDef '${taskDefName}' was not looked up`);
+  }
 }

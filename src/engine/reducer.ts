@@ -1,13 +1,14 @@
 // The engine core: advance(run, command, context) -> the run's next state and the effects to send.
 // Pure: no clock, no Redis, no network. Everything it needs arrives in `ctx`.
 import { alreadyExists, invalidArgument, notFound } from '../errors.ts';
+import { onChildWfRunEnded } from './child-workflows.ts';
 import type { Command, EngineContext, Effect } from './commands.ts';
-import { variableKey } from './run-state.ts';
+import { isTerminal } from './run-state.ts';
 import { entrypointNodeName, threadSpecOf } from './spec.ts';
 import { onTaskClaimed, onTaskReported } from './tasks.ts';
+import { createThreadVariables, InputError } from './thread-variables.ts';
 import { advanceThreads, arrive } from './threads.ts';
-import type { RunState, ThreadRun, Variable } from './types.ts';
-import { fromPlain, ValueError } from './values.ts';
+import type { RunState, ThreadRun } from './types.ts';
 
 export interface Transition { state: RunState; effects: Effect[] }
 
@@ -26,12 +27,16 @@ export function advanceInPlace(state: RunState | null, command: Command, ctx: En
     if (state) throw alreadyExists(`WfRun ${command.wfRunId} already exists`);
     const started = startWfRun(command, ctx, effects);
     advanceThreads(started, ctx, effects);
+    notifyParentIfEnded(started, effects);
     return { state: started, effects };
   }
   if (!state) throw notFound('WfRun does not exist');
+  const wasRunning = !isTerminal(state.wfRun.status);
   if (command.type === 'TaskClaimed') onTaskClaimed(state, command, ctx);
-  else onTaskReported(state, command, ctx, effects);
+  else if (command.type === 'TaskReported') onTaskReported(state, command, ctx, effects);
+  else onChildWfRunEnded(state, command);
   advanceThreads(state, ctx, effects);
+  if (wasRunning) notifyParentIfEnded(state, effects);
   return { state, effects };
 }
 
@@ -63,40 +68,33 @@ function startWfRun(cmd: Extract<Command, { type: 'RunWf' }>, ctx: EngineContext
       ...(cmd.parentWfRunId ? { parentWfRunId: cmd.parentWfRunId } : {}),
     },
     nodeRuns: {},
-    variables: inputVariables(cmd, ctx),
+    variables: {},
     taskRuns: {},
   };
-  arrive(state, ctx, thread, entrypointNodeName(threadSpecOf(ctx.spec, threadSpecName)), effects);
+  const spec = threadSpecOf(ctx.spec, threadSpecName);
+  try {
+    createThreadVariables(state, ctx, 0, spec.variableDefs, cmd.variables);
+  } catch (err) {
+    if (err instanceof InputError) throw invalidArgument(err.message, { field: err.field });
+    throw err;
+  }
+  arrive(state, ctx, thread, entrypointNodeName(spec), effects);
   return state;
 }
 
-/** The entrypoint thread's variables from RunWf's plain-JSON inputs, checked against their definitions. */
-function inputVariables(cmd: Extract<Command, { type: 'RunWf' }>, ctx: EngineContext): Record<string, Variable> {
-  const defs = threadSpecOf(ctx.spec, ctx.spec.entrypointThreadName).variableDefs;
-  for (const name of Object.keys(cmd.variables)) {
-    if (!defs.some((d) => d.varDef.name === name)) {
-      throw invalidArgument(`variables.${name}: WfSpec ${ctx.spec.id.name} has no input variable '${name}'`, { field: `variables.${name}` });
-    }
-  }
-  const variables: Record<string, Variable> = {};
-  for (const { varDef, required } of defs) {
-    const given = cmd.variables[varDef.name];
-    const field = `variables.${varDef.name}`;
-    if (required && (given === undefined || given === null)) throw invalidArgument(`${field} is required`, { field });
-    let value;
-    try {
-      value = given === undefined || given === null ? (varDef.defaultValue ?? {}) : fromPlain(varDef.typeDef.primitiveType, given);
-    } catch (err) {
-      if (err instanceof ValueError) throw invalidArgument(`${field}: ${err.message}`, { field });
-      throw err;
-    }
-    variables[variableKey(0, varDef.name)] = {
-      id: { wfRunId: cmd.wfRunId, threadRunNumber: 0, name: varDef.name },
-      value,
-      createdAt: ctx.now,
-      wfSpecId: ctx.spec.id,
-      masked: varDef.typeDef.masked,
-    };
-  }
-  return variables;
+/** A child WfRun that has just ended tells its parent (whose WAIT_FOR_CHILD_WF may be waiting). */
+function notifyParentIfEnded(state: RunState, effects: Effect[]): void {
+  const { wfRun } = state;
+  if (!wfRun.parentWfRunId || !isTerminal(wfRun.status)) return;
+  const entrypoint = wfRun.threadRuns[0] as ThreadRun;
+  effects.push({
+    type: 'NotifyParentWfRun',
+    parentWfRunId: wfRun.parentWfRunId,
+    childWfRunId: wfRun.id,
+    result: {
+      status: wfRun.status,
+      ...(entrypoint.output ? { output: entrypoint.output } : {}),
+      ...(entrypoint.failure ? { failure: entrypoint.failure } : {}),
+    },
+  });
 }

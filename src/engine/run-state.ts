@@ -1,5 +1,5 @@
 // Reading and writing one RunState: keys of its maps, variable scope, node outputs.
-import type { NodeRun, RunState, ThreadRun, Variable, VariableValue } from './types.ts';
+import { TERMINAL_STATUSES, type LHStatus, type NodeRun, type RunState, type ThreadRun, type Variable, type VariableValue } from './types.ts';
 
 export const nodeRunKey = (threadRunNumber: number, position: number) => `${threadRunNumber}/${position}`;
 export const variableKey = (threadRunNumber: number, name: string) => `${threadRunNumber}/${name}`;
@@ -36,11 +36,20 @@ export function latestNodeRun(state: RunState, threadRunNumber: number, nodeName
   return undefined;
 }
 
-/** A completed node's output: a TASK's last successful attempt output; other nodes have none. */
+/** A completed node's output, as node-output references and edge mutations read it. */
 export function nodeOutput(state: RunState, nodeRun: NodeRun): VariableValue | undefined {
   if (nodeRun.status !== 'COMPLETED') return undefined;
-  const guid = nodeRun.task?.taskRunId?.taskGuid;
-  if (guid === undefined) return {};
-  const attempts = state.taskRuns[guid]?.attempts ?? [];
-  return attempts.findLast((a) => a.status === 'TASK_SUCCESS')?.output ?? {};
+  if (nodeRun.task?.taskRunId) {
+    const attempts = state.taskRuns[nodeRun.task.taskRunId.taskGuid]?.attempts ?? [];
+    return attempts.findLast((a) => a.status === 'TASK_SUCCESS')?.output ?? {};
+  }
+  if (nodeRun.startThread?.childThreadId !== undefined) return { int: nodeRun.startThread.childThreadId };
+  if (nodeRun.startMultipleThreads) return { jsonArr: nodeRun.startMultipleThreads.childThreadIds };
+  if (nodeRun.runChildWf?.childWfRunId) return { wfRunId: { id: nodeRun.runChildWf.childWfRunId } };
+  if (nodeRun.waitForChildWf?.childWfRunId) return state.wfRun.childWfRuns?.[nodeRun.waitForChildWf.childWfRunId]?.output ?? {};
+  return {};
+}
+
+export function isTerminal(status: LHStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
 }

@@ -6,7 +6,10 @@ import type {
   Comparator, Edge, Node, PrimitiveType, TaskDef, ThreadSpec, ThreadVarDef, VariableAssignment, VariableDef,
   VariableMutation, WfSpec,
 } from './types.ts';
-import { SUPPORTED_NODE_TYPES } from './types.ts';
+import {
+  normalizeFailureHandlers, normalizeRunChildWf, normalizeStartMultipleThreads, normalizeStartThread,
+  normalizeWaitForChildWf, normalizeWaitForCondition, normalizeWaitForThreads,
+} from './node-specs.ts';
 import { isPlainObject, normalizeValue, ValueError } from './values.ts';
 
 const ALL_NODE_TYPES = [
@@ -42,7 +45,7 @@ export function normalizeWfSpec(req: PutWfSpecRequest, taskDefs: ReadonlyMap<str
   }
   const declared = declaredVariables(threadSpecs);
   for (const [threadName, thread] of Object.entries(threadSpecs)) {
-    checkThread(`threadSpecs.${threadName}`, thread, declared, taskDefs);
+    checkThread(`threadSpecs.${threadName}`, thread, threadSpecs, declared, taskDefs);
   }
   return {
     threadSpecs,
@@ -66,35 +69,42 @@ function normalizeThreadSpec(path: string, raw: unknown): ThreadSpec {
   return { nodes, variableDefs, interruptDefs };
 }
 
+/** How each node type's body is read; a type missing here is refused. */
+const NODE_READERS: Record<string, (path: string, body: Record<string, unknown>) => Partial<Node>> = {
+  entrypoint: () => ({ entrypoint: {} }),
+  nop: () => ({ nop: {} }),
+  exit: (path, body) => ({ exit: normalizeExitNode(path, body) }),
+  task: (path, body) => ({ task: normalizeTaskNode(path, body) }),
+  startThread: (path, body) => ({ startThread: normalizeStartThread(path, body) }),
+  startMultipleThreads: (path, body) => ({ startMultipleThreads: normalizeStartMultipleThreads(path, body) }),
+  waitForThreads: (path, body) => ({ waitForThreads: normalizeWaitForThreads(path, body) }),
+  waitForCondition: (path, body) => ({ waitForCondition: normalizeWaitForCondition(path, body) }),
+  runChildWf: (path, body) => ({ runChildWf: normalizeRunChildWf(path, body) }),
+  waitForChildWf: (path, body) => ({ waitForChildWf: normalizeWaitForChildWf(path, body) }),
+};
+
 function normalizeNode(path: string, nodeName: string, raw: unknown): Node {
   if (!isPlainObject(raw)) fail(path, 'must be an object');
   const types = Object.keys(raw).filter((k) => ALL_NODE_TYPES.includes(k));
   if (types.length !== 1) fail(path, `node '${nodeName}' must have exactly one node type (${ALL_NODE_TYPES.join(', ')})`);
   const type = types[0] as string;
-  if (!(SUPPORTED_NODE_TYPES as readonly string[]).includes(type)) {
-    fail(path, `node '${nodeName}' is of type '${type}', which this version of Colt does not run yet`);
-  }
-  const failureHandlers = arrayAt(`${path}.failureHandlers`, raw.failureHandlers);
-  if (failureHandlers.length > 0) fail(`${path}.failureHandlers`, 'failure handlers are not supported yet');
-  const node: Node = {
-    outgoingEdges: arrayAt(`${path}.outgoingEdges`, raw.outgoingEdges).map((e, i) =>
-      normalizeEdge(`${path}.outgoingEdges[${i}]`, e),
-    ),
-    failureHandlers,
-  };
+  const read = NODE_READERS[type];
+  if (!read) fail(path, `node '${nodeName}' is of type '${type}', which this version of Colt does not run yet`);
+  const failureHandlers = normalizeFailureHandlers(`${path}.failureHandlers`, raw.failureHandlers);
+  if (failureHandlers.length > 0) fail(`${path}.failureHandlers`, 'failure handlers on nodes are not supported yet');
   const body = raw[type];
   if (!isPlainObject(body)) fail(`${path}.${type}`, 'must be an object');
-  if (type === 'task') node.task = normalizeTaskNode(`${path}.task`, body);
-  else if (type === 'exit') node.exit = normalizeExitNode(`${path}.exit`, body);
-  else if (type === 'entrypoint') node.entrypoint = {};
-  else node.nop = {};
-  return node;
+  return {
+    outgoingEdges: arrayAt(`${path}.outgoingEdges`, raw.outgoingEdges).map((e, i) => normalizeEdge(`${path}.outgoingEdges[${i}]`, e)),
+    failureHandlers,
+    ...read(`${path}.${type}`, body),
+  };
 }
 
 function normalizeTaskNode(path: string, raw: Record<string, unknown>): NonNullable<Node['task']> {
-  if (raw.dynamicTask !== undefined) fail(`${path}.dynamicTask`, 'dynamic tasks are not supported yet');
-  if (!isPlainObject(raw.taskDefId) || typeof raw.taskDefId.name !== 'string') {
-    fail(`${path}.taskDefId.name`, 'is required');
+  const dynamic = raw.taskDefId === undefined && raw.dynamicTask !== undefined;
+  if (!dynamic && (!isPlainObject(raw.taskDefId) || typeof raw.taskDefId.name !== 'string')) {
+    fail(`${path}.taskDefId.name`, 'is required (or dynamicTask)');
   }
   const timeoutSeconds = integerAt(`${path}.timeoutSeconds`, raw.timeoutSeconds ?? 0);
   const retries = integerAt(`${path}.retries`, raw.retries ?? 0);
@@ -103,7 +113,9 @@ function normalizeTaskNode(path: string, raw: Record<string, unknown>): NonNulla
     fail(`${path}.exponentialBackoff`, 'exponential backoff is not supported yet');
   }
   return {
-    taskDefId: { name: raw.taskDefId.name },
+    ...(dynamic
+      ? { dynamicTask: normalizeAssignment(`${path}.dynamicTask`, raw.dynamicTask) }
+      : { taskDefId: { name: (raw.taskDefId as { name: string }).name } }),
     timeoutSeconds,
     retries,
     variables: arrayAt(`${path}.variables`, raw.variables).map((a, i) => normalizeAssignment(`${path}.variables[${i}]`, a)),
@@ -163,7 +175,7 @@ function normalizeMutation(path: string, raw: unknown): VariableMutation {
   return mutation;
 }
 
-function normalizeAssignment(path: string, raw: unknown): VariableAssignment {
+export function normalizeAssignment(path: string, raw: unknown): VariableAssignment {
   if (!isPlainObject(raw)) fail(path, 'must be a VariableAssignment object');
   const a: VariableAssignment = {};
   if (typeof raw.jsonPath === 'string') a.jsonPath = raw.jsonPath;
@@ -256,6 +268,7 @@ function declaredVariables(threadSpecs: Record<string, ThreadSpec>): Map<string,
 function checkThread(
   path: string,
   thread: ThreadSpec,
+  threadSpecs: Record<string, ThreadSpec>,
   declared: Map<string, PrimitiveType>,
   taskDefs: ReadonlyMap<string, TaskDef>,
 ): void {
@@ -274,9 +287,31 @@ function checkThread(
       forEachAssignment(edge, (a) => checkAssignment(at, a, declared, thread));
     }
     if (node.exit === undefined && node.outgoingEdges.length === 0) fail(at, `node '${nodeName}' has no outgoing edge`);
-    if (node.task) checkTaskNode(at, node.task, taskDefs);
-    forEachAssignment(node.task ?? node.exit ?? {}, (a) => checkAssignment(at, a, declared, thread));
+    if (node.task?.taskDefId) checkTaskNode(at, node.task, taskDefs);
+    checkThreadReferences(at, node, threadSpecs);
+    const { outgoingEdges: _edges, ...body } = node;
+    forEachAssignment(body, (a) => checkAssignment(at, a, declared, thread));
   }
+}
+
+/** Thread specs that nodes start or hand failures to must exist, and take the variables passed to them. */
+function checkThreadReferences(path: string, node: Node, threadSpecs: Record<string, ThreadSpec>): void {
+  const start = node.startThread ?? node.startMultipleThreads;
+  const type = node.startThread ? 'startThread' : 'startMultipleThreads';
+  if (start) {
+    const target = threadSpecs[start.threadSpecName];
+    if (!target) fail(`${path}.${type}.threadSpecName`, `thread spec '${start.threadSpecName}' does not exist`);
+    for (const name of Object.keys(start.variables)) {
+      if (!target.variableDefs.some((d) => d.varDef.name === name)) {
+        fail(`${path}.${type}.variables.${name}`, `thread spec '${start.threadSpecName}' declares no variable '${name}'`);
+      }
+    }
+  }
+  (node.waitForThreads?.perThreadFailureHandlers ?? []).forEach((h, i) => {
+    if (!threadSpecs[h.handlerSpecName]) {
+      fail(`${path}.waitForThreads.perThreadFailureHandlers[${i}].handlerSpecName`, `thread spec '${h.handlerSpecName}' does not exist`);
+    }
+  });
 }
 
 function checkTaskNode(path: string, task: NonNullable<Node['task']>, taskDefs: ReadonlyMap<string, TaskDef>): void {
@@ -307,17 +342,17 @@ function forEachAssignment(tree: unknown, visit: (a: VariableAssignment) => void
 
 // ---- small readers ----
 
-function fail(field: string, problem: string): never {
+export function fail(field: string, problem: string): never {
   throw invalidArgument(`${field}: ${problem}`, { field });
 }
 
-function arrayAt(path: string, raw: unknown): unknown[] {
+export function arrayAt(path: string, raw: unknown): unknown[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) fail(path, 'must be an array');
   return raw;
 }
 
-function integerAt(path: string, raw: unknown): number {
+export function integerAt(path: string, raw: unknown): number {
   const n = typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : raw;
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) fail(path, 'must be an integer');
   return n;

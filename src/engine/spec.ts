@@ -1,5 +1,5 @@
 // Lookups into a WfSpec that the reducer needs.
-import type { Node, ThreadSpec, ThreadVarDef, WfSpec } from './types.ts';
+import { SUPPORTED_NODE_TYPES, type Node, type NodeType, type ThreadSpec, type ThreadVarDef, type WfSpec } from './types.ts';
 
 export function threadSpecOf(spec: WfSpec, threadSpecName: string): ThreadSpec {
   const thread = spec.threadSpecs[threadSpecName];
@@ -28,11 +28,10 @@ export function variableDefOf(spec: WfSpec, name: string): ThreadVarDef | undefi
   return undefined;
 }
 
-export function nodeTypeOf(node: Node): 'entrypoint' | 'exit' | 'task' | 'nop' {
-  if (node.entrypoint) return 'entrypoint';
-  if (node.exit) return 'exit';
-  if (node.task) return 'task';
-  return 'nop';
+export function nodeTypeOf(node: Node): NodeType {
+  const type = SUPPORTED_NODE_TYPES.find((t) => node[t] !== undefined);
+  if (!type) throw new Error('node has no node type');
+  return type;
 }
 
 /** `name:TYPE` of every PUBLIC_VAR, sorted: a change here is a breaking WfSpec change. */

@@ -2,7 +2,7 @@
 // claims and reports move attempts; a finished TaskRun completes or fails its node.
 import { notFound } from '../errors.ts';
 import { resolveAssignment } from './assignments.ts';
-import type { Command, EngineContext, Effect } from './commands.ts';
+import { MissingTaskDefError, type Command, type EngineContext, type Effect } from './commands.ts';
 import { failure, NodeFailureError, varSubError } from './failures.ts';
 import { nodeRunKey } from './run-state.ts';
 import { completeNode, failNode } from './threads.ts';
@@ -20,9 +20,10 @@ export function arriveAtTask(
   task: NonNullable<Node['task']>,
   effects: Effect[],
 ): void {
-  const name = task.taskDefId?.name ?? '';
-  const def = ctx.taskDefs.get(name);
-  if (!def) throw new NodeFailureError(failure('TASK_ERROR', `TaskDef '${name}' was deleted`));
+  const name = task.taskDefId?.name ?? resolveAssignment(state, nodeRun.id.threadRunNumber, task.dynamicTask ?? {}).str;
+  if (!name) throw varSubError('the dynamic TaskDef name did not resolve to a STR');
+  const def = taskDefOf(ctx, name);
+  if (!def) throw new NodeFailureError(failure('TASK_ERROR', `TaskDef '${name}' does not exist (deleted?)`));
   const taskGuid = ctx.newGuid();
   const taskRun: TaskRun = {
     id: { wfRunId: state.wfRun.id, taskGuid },
@@ -72,7 +73,7 @@ export function onTaskReported(
   const { taskRun, attempt } = openAttempt(state, cmd.taskGuid, cmd.attemptNumber);
   if (!attempt || !OPEN_ATTEMPT.includes(attempt.status)) return;
   recordReport(attempt, cmd, ctx);
-  if (attempt.status === 'TASK_SUCCESS') checkOutput(attempt, ctx.taskDefs.get(taskRun.taskDefId.name));
+  if (attempt.status === 'TASK_SUCCESS') checkOutput(attempt, taskDefOf(ctx, taskRun.taskDefId.name));
   if (RETRYABLE.includes(attempt.status) && taskRun.attempts.length < taskRun.totalAttempts) {
     taskRun.attempts.push(newAttempt(ctx));
     taskRun.status = 'TASK_SCHEDULED';
@@ -82,7 +83,14 @@ export function onTaskReported(
   taskRun.status = attempt.status;
   const nodeRun = state.nodeRuns[nodeRunKey(taskRun.source.taskNode.nodeRunId.threadRunNumber, taskRun.source.taskNode.nodeRunId.position)] as NodeRun;
   if (attempt.status === 'TASK_SUCCESS') completeNode(nodeRun, ctx);
-  else failNode(state, ctx, nodeRun, failureOfAttempt(attempt));
+  else failNode(ctx, nodeRun, failureOfAttempt(attempt));
+}
+
+/** The TaskDef the caller looked up (null: it does not exist); not looked up yet: ask the caller. */
+function taskDefOf(ctx: EngineContext, name: string): TaskDef | null {
+  const def = ctx.taskDefs.get(name);
+  if (def === undefined) throw new MissingTaskDefError(name);
+  return def;
 }
 
 function openAttempt(state: RunState, taskGuid: string, attemptNumber: number) {
@@ -103,7 +111,7 @@ function recordReport(attempt: TaskAttempt, cmd: Extract<Command, { type: 'TaskR
 }
 
 /** A TaskDef with a declared return type gets outputs of that type, or the attempt is a serde error. */
-function checkOutput(attempt: TaskAttempt, def: TaskDef | undefined): void {
+function checkOutput(attempt: TaskAttempt, def: TaskDef | null): void {
   const declared = def?.returnType;
   if (!declared) return;
   const type = declared.returnType?.primitiveType;

@@ -92,17 +92,56 @@ export interface FailureDef { failureName: string; message: string; content?: Va
 
 export interface ExitNode { returnContent?: VariableAssignment; failureDef?: FailureDef }
 
+export interface FailureHandlerDef {
+  handlerSpecName: string;
+  specificFailure?: string;
+  anyFailureOfType?: 'FAILURE_TYPE_ERROR' | 'FAILURE_TYPE_EXCEPTION';
+}
+
+export interface StartThreadNode { threadSpecName: string; variables: Record<string, VariableAssignment> }
+
+export interface StartMultipleThreadsNode extends StartThreadNode { iterable: VariableAssignment }
+
+export type WaitForThreadsStrategy = 'WAIT_FOR_ALL' | 'WAIT_FOR_FIRST' | 'WAIT_FOR_ANY';
+
+export interface WaitForThreadsNode {
+  threads?: { threads: Array<{ threadRunNumber: VariableAssignment }> };
+  threadList?: VariableAssignment;
+  perThreadFailureHandlers: FailureHandlerDef[];
+  strategy: WaitForThreadsStrategy;
+}
+
+export interface WaitForConditionNode { condition?: VariableAssignment; legacyCondition?: LegacyCondition }
+
+export interface RunChildWfNode {
+  wfSpecName?: string;
+  wfSpecVar?: VariableAssignment;
+  majorVersion?: number;
+  inputs: Record<string, VariableAssignment>;
+}
+
+export interface WaitForChildWfNode { childWfRunId: VariableAssignment; childWfRunSourceNode?: string }
+
 /** The node types this build of Colt runs. Others are refused at PutWfSpec. */
-export const SUPPORTED_NODE_TYPES = ['entrypoint', 'exit', 'task', 'nop'] as const;
+export const SUPPORTED_NODE_TYPES = [
+  'entrypoint', 'exit', 'task', 'nop', 'startThread', 'startMultipleThreads', 'waitForThreads', 'waitForCondition',
+  'runChildWf', 'waitForChildWf',
+] as const;
 export type NodeType = (typeof SUPPORTED_NODE_TYPES)[number];
 
 export interface Node {
   outgoingEdges: Edge[];
-  failureHandlers: unknown[];
+  failureHandlers: FailureHandlerDef[];
   entrypoint?: Record<string, never>;
   exit?: ExitNode;
   task?: TaskNode;
   nop?: Record<string, never>;
+  startThread?: StartThreadNode;
+  startMultipleThreads?: StartMultipleThreadsNode;
+  waitForThreads?: WaitForThreadsNode;
+  waitForCondition?: WaitForConditionNode;
+  runChildWf?: RunChildWfNode;
+  waitForChildWf?: WaitForChildWfNode;
 }
 
 export interface ThreadSpec {
@@ -142,12 +181,19 @@ export interface ThreadRun {
   errorMessage?: string;
   childThreadIds: number[];
   parentThreadId?: number;
-  haltReasons: unknown[];
   currentNodePosition: number;
   handledFailedChildren: number[];
   type: ThreadType;
   output?: VariableValue;
+  /** Why the thread is (being) halted; it runs again when none is left. */
+  haltReasons: HaltReason[];
+  /** The failure that ended the thread, for whoever waits on it. */
+  failure?: Failure;
 }
+
+export type HaltReason =
+  | { parentHalted: { parentThreadId: number } }
+  | { haltedByParent: { parentThreadRunNumber: number; waitingNodeRunPosition: number } };
 
 export interface WfRun {
   id: string;
@@ -161,7 +207,11 @@ export interface WfRun {
   pendingInterrupts: unknown[];
   pendingFailures: unknown[];
   parentWfRunId?: string;
+  /** How the child WfRuns this run started have ended, as they reported it. */
+  childWfRuns?: Record<string, ChildWfRunResult>;
 }
+
+export interface ChildWfRunResult { status: LHStatus; output?: VariableValue; failure?: Failure }
 
 export interface NodeRunId { wfRunId: string; threadRunNumber: number; position: number }
 export interface TaskRunId { wfRunId: string; taskGuid: string }
@@ -181,6 +231,24 @@ export interface NodeRun {
   exit?: Record<string, never>;
   task?: { taskRunId?: TaskRunId };
   nop?: Record<string, never>;
+  startThread?: { childThreadId?: number; threadSpecName: string };
+  startMultipleThreads?: { childThreadIds: number[]; threadSpecName: string };
+  waitForThreads?: { threads: WaitForThread[] };
+  waitForCondition?: Record<string, never>;
+  runChildWf?: { childWfRunId?: string; wfSpecId?: WfSpecId; inputs: Record<string, VariableValue> };
+  waitForChildWf?: { childWfRunId?: string };
+}
+
+export type WaitingThreadStatus =
+  | 'THREAD_IN_PROGRESS' | 'THREAD_HANDLING_FAILURE' | 'THREAD_COMPLETED_OR_FAILURE_HANDLED' | 'THREAD_UNSUCCESSFUL'
+  | 'THREAD_STOPPED';
+
+export interface WaitForThread {
+  threadRunNumber: number;
+  threadStatus: LHStatus;
+  waitingStatus: WaitingThreadStatus;
+  threadEndTime?: string;
+  failureHandlerThreadRunId?: number;
 }
 
 export type TaskStatus =

@@ -1,8 +1,9 @@
 // Re-sends effects that were committed but never sent (the process died between its commit and
-// its dispatch). Sending twice is harmless: task jobs have deterministic ids.
+// its dispatch). Sending twice is harmless: task jobs have deterministic ids, a child WfRun's id is
+// taken once, and a parent records each child's end once.
 import type { Logger } from 'pino';
 import type { Effect } from '../engine/commands.ts';
-import type { TaskQueues } from '../dispatch/task-queues.ts';
+import type { CommandApplier } from '../apply/apply-command.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
 
 const BATCH = 100;
@@ -13,7 +14,7 @@ export class OutboxSweeper {
 
   constructor(
     private readonly runs: RedisRunStore,
-    private readonly taskQueues: TaskQueues,
+    private readonly applier: CommandApplier,
     private readonly log: Logger,
     private readonly intervalMs: number,
     /** Entries younger than this are probably being sent by the process that committed them. */
@@ -32,7 +33,7 @@ export class OutboxSweeper {
   async sweepOnce(): Promise<void> {
     const stale = await this.runs.staleOutboxes((await this.runs.redisTimeMs()) - this.graceMs, BATCH);
     for (const { tenant, wfRunId, entries } of stale) {
-      await this.taskQueues.send(tenant, entries.map((e) => e.effect as Effect));
+      await this.applier.send(tenant, entries.map((e) => e.effect as Effect));
       await this.runs.clearOutbox(tenant, wfRunId, entries.map((e) => e.jobId));
       this.log.info({ tenant, wfRunId, effects: entries.length }, 're-sent unsent effects');
     }

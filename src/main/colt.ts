@@ -32,7 +32,7 @@ export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>,
   const metadataStore = new RedisMetadataStore(redis, keys);
   const definitions = new Definitions(metadataStore);
   const taskQueues = new TaskQueues(bull, keys);
-  const applier = new CommandApplier({ runs, definitions, taskQueues });
+  const applier = new CommandApplier({ runs, definitions, taskQueues, log: logger });
   return {
     redis, bull, keys, runs, metadataStore, definitions, taskQueues, applier,
     async close() {
@@ -51,7 +51,7 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
   const wfRuns = new WfRunService(engine.runs, engine.applier, metadata, new Bookmarks(config.bookmarkSecret));
   const tasks = new TaskWorkerService(engine.bull, engine.keys, engine.applier, metadata, config);
   const board = new QueueBoard(engine.bull, engine.keys);
-  const sweeper = new OutboxSweeper(engine.runs, engine.taskQueues, logger, config.outboxSweepMs);
+  const sweeper = new OutboxSweeper(engine.runs, engine.applier, logger, config.outboxSweepMs);
   const appOptions = { metadata, wfRuns, tasks, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit };
   return {
     engine, metadata, wfRuns, tasks, sweeper,

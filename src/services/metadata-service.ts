@@ -5,14 +5,12 @@ import { normalizeVariableDef, normalizeWfSpec, type PutWfSpecRequest, type WfSp
 import { entrypointVariables, publicVariables } from '../engine/spec.ts';
 import type { TaskDef, WfSpec, WfSpecId } from '../engine/types.ts';
 import { checkName } from '../ids.ts';
-import type { Definitions } from '../apply/definitions.ts';
+import type { Definitions, WfSpecVersionQuery } from '../apply/definitions.ts';
 import type { RedisMetadataStore } from '../store/redis/metadata-store.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
 import { isPlainObject } from '../engine/values.ts';
 
 export interface PutTaskDefRequest { name: string; inputVars?: unknown[]; returnType?: unknown; description?: string }
-
-export interface WfSpecVersionQuery { majorVersion?: number; revision?: number }
 
 export class MetadataService {
   constructor(
@@ -63,19 +61,8 @@ export class MetadataService {
   }
 
   /** The exact version, the latest revision of a major, or the latest of all. */
-  async getWfSpec(tenant: string, name: string, query: WfSpecVersionQuery = {}): Promise<WfSpec> {
-    checkName('name', name);
-    if (query.revision !== undefined && query.majorVersion === undefined) {
-      throw invalidArgument('revision needs majorVersion', { field: 'revision' });
-    }
-    const matching = (await this.metadata.wfSpecVersions(tenant, name)).filter(
-      (s) =>
-        (query.majorVersion === undefined || s.id.majorVersion === query.majorVersion) &&
-        (query.revision === undefined || s.id.revision === query.revision),
-    );
-    const spec = matching.at(-1);
-    if (!spec) throw notFound(`WfSpec ${name}${versionLabel(query)} does not exist`);
-    return spec;
+  getWfSpec(tenant: string, name: string, query: WfSpecVersionQuery = {}): Promise<WfSpec> {
+    return this.definitions.resolveWfSpec(tenant, checkName('name', name), query);
   }
 
   async listWfSpecs(tenant: string): Promise<WfSpec[]> {
@@ -146,9 +133,4 @@ function nextVersion(name: string, latest: WfSpec | undefined, body: WfSpecBody)
   return breaking
     ? { name, majorVersion: latest.id.majorVersion + 1, revision: 0 }
     : { name, majorVersion: latest.id.majorVersion, revision: latest.id.revision + 1 };
-}
-
-function versionLabel(q: WfSpecVersionQuery): string {
-  if (q.majorVersion === undefined) return '';
-  return q.revision === undefined ? ` major version ${q.majorVersion}` : ` ${q.majorVersion}.${q.revision}`;
 }

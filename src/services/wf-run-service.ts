@@ -7,6 +7,9 @@ import { checkName, checkWfRunId, newGuid } from '../ids.ts';
 import type { Bookmarks } from '../store/bookmarks.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
 import type { MetadataService } from './metadata-service.ts';
+import { threadSpecOf } from '../engine/spec.ts';
+import { InputError, inputsFromPlain } from '../engine/thread-variables.ts';
+import type { ThreadVarDef, VariableValue } from '../engine/types.ts';
 
 export interface RunWfRequest {
   wfSpecName: string;
@@ -39,7 +42,8 @@ export class WfRunService {
       throw invalidArgument('parentWfRunId: child WfRuns are not supported yet', { field: 'parentWfRunId' });
     }
     const spec = await this.metadata.getWfSpec(tenant, req.wfSpecName, req);
-    const state = await this.applier.runWf(tenant, spec, { type: 'RunWf', wfRunId, variables: req.variables ?? {} });
+    const variables = typedInputs(threadSpecOf(spec, spec.entrypointThreadName).variableDefs, req.variables ?? {});
+    const state = await this.applier.runWf(tenant, spec, { type: 'RunWf', wfRunId, variables });
     return state.wfRun;
   }
 
@@ -82,5 +86,15 @@ export class WfRunService {
     const loaded = await this.runs.load(tenant, checkWfRunId('wfRunId', wfRunId));
     if (!loaded) throw notFound(`WfRun ${wfRunId} does not exist`);
     return loaded.state;
+  }
+}
+
+/** Plain-JSON inputs typed by the WfSpec's declarations; a value of the wrong type is a 400 naming it. */
+function typedInputs(defs: ThreadVarDef[], plain: Record<string, unknown>): Record<string, VariableValue> {
+  try {
+    return inputsFromPlain(defs, plain);
+  } catch (err) {
+    if (err instanceof InputError) throw invalidArgument(err.message, { field: err.field });
+    throw err;
   }
 }

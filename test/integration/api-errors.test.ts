@@ -6,41 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { littlehorseFixture } from '../support/specs.ts';
 import { startTestServer } from '../support/server.ts';
+import { expectError, tenantClients } from '../support/api-client.ts';
 
 const server = startTestServer('api-errors');
 afterAll(() => server.close());
 
 const BODY_LIMIT = 64 * 1024; // startTestServer's bodyLimit
 
-let tenants = 0;
 /** A client bound to a fresh tenant. */
-function client() {
-  const tenant = `errors-${++tenants}`;
-  return {
-    get: (path: string) => request(server.app).get(path).set('Tenant-Id', tenant),
-    post: (path: string, body?: unknown) => {
-      const req = request(server.app).post(path).set('Tenant-Id', tenant);
-      return body === undefined ? req : req.send(body as object);
-    },
-    raw: (path: string, contentType: string, text: string | Buffer) =>
-      request(server.app).post(path).set('Tenant-Id', tenant).set('Content-Type', contentType).send(text),
-    delete: (path: string) => request(server.app).delete(path).set('Tenant-Id', tenant),
-  };
-}
-
-/** An error in the `{code, message, details?}` shape, whose message names `field` (as a whole word) when given. */
-function expectError(res: request.Response, status: number, code: string, field?: string): void {
-  expect(res.status, res.text).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  expect(res.body.code).toBe(code);
-  expect(typeof res.body.message).toBe('string');
-  expect(Object.keys(res.body).every((k) => ['code', 'message', 'details'].includes(k))).toBe(true);
-  if (field !== undefined) expect(res.body.message).toMatch(naming(field));
-}
-
-function naming(field: string): RegExp {
-  return new RegExp(`(^|[\\s;.'])${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s:;.,'/[])`);
-}
+const client = tenantClients(server.app, 'errors');
 
 /** `METHOD /path` of the request a response answers. */
 function label(res: request.Response): string {

@@ -4,7 +4,10 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advance } from '../../src/engine/reducer.ts';
-import { jobIdOf, TaskQueues } from '../../src/dispatch/task-queues.ts';
+import { jobIdOf, TaskQueues, type TaskEffect } from '../../src/dispatch/task-queues.ts';
+import { CommandApplier } from '../../src/apply/apply-command.ts';
+import { Definitions } from '../../src/apply/definitions.ts';
+import { RedisMetadataStore } from '../../src/store/redis/metadata-store.ts';
 import { OutboxSweeper } from '../../src/loops/outbox-sweeper.ts';
 import { Keys } from '../../src/store/keys.ts';
 import { RedisRunStore } from '../../src/store/redis/run-store.ts';
@@ -22,7 +25,10 @@ const greet = taskDef('greet', [['name', 'STR']], 'STR');
 const spec = compileSpec(littlehorseFixture('example-basic-wfspec.json'), [greet]);
 let guids = 0;
 const ctx = () => ({ now: new Date().toISOString(), spec, taskDefs: new Map([['greet', greet]]), newGuid: () => `g${guids++}` });
-const start = (wfRunId: string) => advance(null, { type: 'RunWf', wfRunId, variables: { 'input-name': 'Obi' } }, ctx());
+function start(wfRunId: string) {
+  const { state, effects } = advance(null, { type: 'RunWf', wfRunId, variables: { 'input-name': { str: 'Obi' } } }, ctx());
+  return { state, effects: effects.filter((e): e is TaskEffect => e.type === 'DispatchTask') };
+}
 
 beforeAll(() => {
   redis = new Redis(testRedisUrl());
@@ -80,7 +86,9 @@ describe('the outbox', () => {
     expect(await queues.queue('default', 'greet').getJob(outbox[0]!.jobId)).toBeUndefined();
     expect(await redis.zscore(keys.outboxIndex(), 'default/outboxed')).not.toBeNull();
 
-    await new OutboxSweeper(runs, queues, pino({ level: 'silent' }), 1_000, 0).sweepOnce();
+    const log = pino({ level: 'silent' });
+    const applier = new CommandApplier({ runs, definitions: new Definitions(new RedisMetadataStore(redis, keys)), taskQueues: queues, log });
+    await new OutboxSweeper(runs, applier, log, 1_000, 0).sweepOnce();
 
     const job = await queues.queue('default', 'greet').getJob(outbox[0]!.jobId);
     expect(job?.data.task).toEqual(effects[0]!.task);

@@ -1,47 +1,20 @@
 // TaskDef and WfSpec routes through the REST API (real Redis, responses validated against the contract).
 // Every test works in a tenant of its own (Tenant-Id header), so tests do not see each other's objects.
-import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { littlehorseFixture } from '../support/specs.ts';
 import { startTestServer } from '../support/server.ts';
+import { type ApiClient, expectError, expectOk, tenantClients } from '../support/api-client.ts';
 
 const server = startTestServer('metadata-routes');
 afterAll(() => server.close());
 
-let tenants = 0;
 /** A client bound to a fresh tenant. */
-function client() {
-  const tenant = `meta-${++tenants}`;
-  return {
-    get: (path: string) => request(server.app).get(path).set('Tenant-Id', tenant),
-    post: (path: string, body: unknown) => request(server.app).post(path).set('Tenant-Id', tenant).send(body as object),
-    delete: (path: string) => request(server.app).delete(path).set('Tenant-Id', tenant),
-  };
-}
-type Client = ReturnType<typeof client>;
-
-function expectOk(res: request.Response): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-}
-
-/** An error in the `{code, message, details?}` shape, whose message names `field` (as a whole word) when given. */
-function expectError(res: request.Response, status: number, code: string, field?: string): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.code).toBe(code);
-  expect(typeof res.body.message).toBe('string');
-  expect(Object.keys(res.body).every((k) => ['code', 'message', 'details'].includes(k))).toBe(true);
-  if (field !== undefined) expect(res.body.message).toMatch(naming(field));
-}
-
-/** `field` as a whole word of a message (so that `id` does not match inside `invalid`). */
-function naming(field: string): RegExp {
-  return new RegExp(`(^|[\\s;.'])${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s:;.,'/[])`);
-}
+const client = tenantClients(server.app, 'meta');
 
 const GREET = { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }] };
 const STR = { primitiveType: 'STR', masked: false };
 
-async function putGreet(api: Client): Promise<void> {
+async function putGreet(api: ApiClient): Promise<void> {
   expectOk(await api.post('/taskDef', GREET));
 }
 
@@ -382,7 +355,7 @@ describe('PutWfSpec', () => {
 
 describe('GetWfSpec / ListWfSpecs', () => {
   /** Three versions of example-basic: 0.0, 0.1 (NOP node), 1.0 (a required input). */
-  async function threeVersions(api: Client) {
+  async function threeVersions(api: ApiClient) {
     await putGreet(api);
     const v00 = await api.post('/wfSpec', littlehorseFixture('example-basic-wfspec.json'));
     const v01 = await api.post('/wfSpec', withNop());

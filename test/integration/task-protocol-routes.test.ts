@@ -1,61 +1,35 @@
 // LittleHorse's task protocol over HTTP: POST /pollTask (long poll) and POST /reportTask, against a
 // real Redis and BullMQ, responses validated against the contract. The test server's long-poll
 // wait is 1 s. Every test works in a tenant of its own, so task queues are not shared between tests.
-import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { littlehorseFixture } from '../support/specs.ts';
 import { startTestServer } from '../support/server.ts';
+import { type ApiClient, expectError, expectOk, tenantClients } from '../support/api-client.ts';
 
 const POLL_WAIT_MS = 1_000;
 const server = startTestServer('task-protocol-routes', { pollWaitMs: POLL_WAIT_MS });
 afterAll(() => server.close());
 
-let tenants = 0;
 /** A client bound to a fresh tenant. */
-function client() {
-  const tenant = `tasks-${++tenants}`;
-  return {
-    get: (path: string) => request(server.app).get(path).set('Tenant-Id', tenant),
-    post: (path: string, body: unknown) => request(server.app).post(path).set('Tenant-Id', tenant).send(body as object),
-    delete: (path: string) => request(server.app).delete(path).set('Tenant-Id', tenant),
-  };
-}
-type Client = ReturnType<typeof client>;
-
-function expectOk(res: request.Response): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-}
-
-/** An error in the `{code, message, details?}` shape, whose message names `field` (as a whole word) when given. */
-function expectError(res: request.Response, status: number, code: string, field?: string): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.code).toBe(code);
-  expect(typeof res.body.message).toBe('string');
-  expect(Object.keys(res.body).every((k) => ['code', 'message', 'details'].includes(k))).toBe(true);
-  if (field !== undefined) expect(res.body.message).toMatch(naming(field));
-}
-
-function naming(field: string): RegExp {
-  return new RegExp(`(^|[\\s;.'])${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s:;.,'/[])`);
-}
+const client = tenantClients(server.app, 'tasks');
 
 const EXAMPLE_V0 = { name: 'example-basic', majorVersion: 0, revision: 0 };
 
 /** TaskDef greet + example-basic (with `retries` on its TASK node). */
-async function deployExample(api: Client, retries = 0): Promise<void> {
+async function deployExample(api: ApiClient, retries = 0): Promise<void> {
   expectOk(await api.post('/taskDef', { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }], returnType: { returnType: { primitiveType: 'STR' } } }));
   const spec = littlehorseFixture('example-basic-wfspec.json');
   (spec.threadSpecs.entrypoint as { nodes: Record<string, { task?: { retries: number } }> }).nodes['1-greet-TASK']!.task!.retries = retries;
   expectOk(await api.post('/wfSpec', spec));
 }
 
-async function startRun(api: Client, id: string, name = 'Obi'): Promise<void> {
+async function startRun(api: ApiClient, id: string, name = 'Obi'): Promise<void> {
   const res = await api.post('/wfRun', { wfSpecName: 'example-basic', id, variables: { 'input-name': name } });
   expectOk(res);
 }
 
 /** Polls greet once; the task must be there. */
-async function pollOne(api: Client, clientId = 'worker-1', extra: Record<string, unknown> = {}) {
+async function pollOne(api: ApiClient, clientId = 'worker-1', extra: Record<string, unknown> = {}) {
   const res = await api.post('/pollTask', { taskDefId: { name: 'greet' }, clientId, ...extra });
   expectOk(res);
   expect(res.body.result, 'a task was waiting').toBeDefined();
@@ -63,7 +37,7 @@ async function pollOne(api: Client, clientId = 'worker-1', extra: Record<string,
 }
 
 /** Everything a user can read about one WfRun with the example spec. */
-async function snapshot(api: Client, wfRunId: string, taskGuid: string) {
+async function snapshot(api: ApiClient, wfRunId: string, taskGuid: string) {
   const [wfRun, entry, task, exit, taskRun] = await Promise.all([
     api.get(`/wfRun/${wfRunId}`),
     api.get(`/nodeRun/${wfRunId}/0/0`),
@@ -74,7 +48,15 @@ async function snapshot(api: Client, wfRunId: string, taskGuid: string) {
   return { wfRun: wfRun.body, entry: entry.body, task: task.body, exit: [exit.status, exit.body], taskRun: taskRun.body };
 }
 
-function report(api: Client, taskRunId: unknown, body: Record<string, unknown>) {
+/** A fresh tenant with example-basic deployed (`retries` on its TASK node) and WfRun `wfRunId` started, whose task worker-1 has polled. */
+async function polledRun(wfRunId: string, retries = 0) {
+  const api = client();
+  await deployExample(api, retries);
+  await startRun(api, wfRunId);
+  return { api, task: await pollOne(api) };
+}
+
+function report(api: ApiClient, taskRunId: unknown, body: Record<string, unknown>) {
   return api.post('/reportTask', { taskRunId, attemptNumber: 0, ...body });
 }
 
@@ -202,10 +184,7 @@ describe('PollTask', () => {
 
 describe('ReportTask', () => {
   it('TASK_SUCCESS with an output completes the TaskRun, its node and the WfRun', async () => {
-    const api = client();
-    await deployExample(api);
-    await startRun(api, 'ok');
-    const task = await pollOne(api);
+    const { api, task } = await polledRun('ok');
     const time = new Date(Date.now() + 5).toISOString();
     const res = await report(api, task.taskRunId, { status: 'TASK_SUCCESS', output: { str: 'Hello, Obi!' }, time, logOutput: { str: 'said hi' } });
     expectOk(res);
@@ -261,10 +240,7 @@ describe('ReportTask', () => {
   });
 
   it('a duplicate report changes nothing', async () => {
-    const api = client();
-    await deployExample(api);
-    await startRun(api, 'dup');
-    const task = await pollOne(api);
+    const { api, task } = await polledRun('dup');
     expectOk(await report(api, task.taskRunId, { status: 'TASK_SUCCESS', output: { str: 'Hello, Obi!' } }));
     const before = await snapshot(api, 'dup', task.taskRunId.taskGuid);
     expect(before.wfRun.status).toBe('COMPLETED');
@@ -276,10 +252,7 @@ describe('ReportTask', () => {
   });
 
   it('a report for another attemptNumber changes nothing', async () => {
-    const api = client();
-    await deployExample(api);
-    await startRun(api, 'wrong-attempt');
-    const task = await pollOne(api);
+    const { api, task } = await polledRun('wrong-attempt');
     const before = await snapshot(api, 'wrong-attempt', task.taskRunId.taskGuid);
     expect(before.taskRun.status).toBe('TASK_RUNNING');
     const res = await api.post('/reportTask', { taskRunId: task.taskRunId, attemptNumber: 1, status: 'TASK_SUCCESS', output: { str: 'x' } });
@@ -291,10 +264,7 @@ describe('ReportTask', () => {
   });
 
   it('TASK_FAILED with no retries left ends the WfRun in ERROR with a TASK_FAILURE', async () => {
-    const api = client();
-    await deployExample(api);
-    await startRun(api, 'failing');
-    const task = await pollOne(api);
+    const { api, task } = await polledRun('failing');
     expectOk(await report(api, task.taskRunId, { status: 'TASK_FAILED', error: { type: 'TASK_FAILURE', message: 'greeter broke' } }));
     const wfRun = (await api.get('/wfRun/failing')).body;
     expect(wfRun.status).toBe('ERROR');
@@ -312,10 +282,7 @@ describe('ReportTask', () => {
   });
 
   it('TASK_FAILED with a retry left schedules attempt 1, which a worker can then complete', async () => {
-    const api = client();
-    await deployExample(api, 1);
-    await startRun(api, 'retried');
-    const first = await pollOne(api, 'worker-1');
+    const { api, task: first } = await polledRun('retried', 1);
     expectOk(await report(api, first.taskRunId, { status: 'TASK_FAILED', error: { type: 'TASK_FAILURE', message: 'flaky' } }));
     expect((await api.get('/wfRun/retried')).body.status).toBe('RUNNING');
     const second = await pollOne(api, 'worker-2');
@@ -332,10 +299,7 @@ describe('ReportTask', () => {
   });
 
   it('TASK_EXCEPTION ends the WfRun in EXCEPTION with the business exception as the failure', async () => {
-    const api = client();
-    await deployExample(api);
-    await startRun(api, 'exceptional');
-    const task = await pollOne(api);
+    const { api, task } = await polledRun('exceptional');
     const exception = { name: 'out-of-stock', message: 'no more greetings', content: { jsonObj: { sku: 'hello' } } };
     expectOk(await report(api, task.taskRunId, { status: 'TASK_EXCEPTION', exception }));
     const wfRun = (await api.get('/wfRun/exceptional')).body;
@@ -351,10 +315,7 @@ describe('ReportTask', () => {
   });
 
   it('an output of the wrong type for the TaskDef ends the node in ERROR (TASK_OUTPUT_SERDE_ERROR)', async () => {
-    const api = client();
-    await deployExample(api);
-    await startRun(api, 'serde');
-    const task = await pollOne(api);
+    const { api, task } = await polledRun('serde');
     expectOk(await report(api, task.taskRunId, { status: 'TASK_SUCCESS', output: { bool: true } }));
     expect((await api.get(`/taskRun/serde/${task.taskRunId.taskGuid}`)).body.status).toBe('TASK_OUTPUT_SERDE_ERROR');
     expect((await api.get('/nodeRun/serde/0/1')).body.failures[0].failureName).toBe('VAR_MUTATION_ERROR');
@@ -362,10 +323,7 @@ describe('ReportTask', () => {
   });
 
   it('a malformed report is 400 naming the field, and changes nothing', async () => {
-    const api = client();
-    await deployExample(api);
-    await startRun(api, 'malformed');
-    const task = await pollOne(api);
+    const { api, task } = await polledRun('malformed');
     const before = await snapshot(api, 'malformed', task.taskRunId.taskGuid);
     const { taskRunId } = task;
     expectError(await report(api, taskRunId, { status: 'TASK_SUCCESS', output: { str: 'a', int: 1 } }), 400, 'INVALID_ARGUMENT', 'output');
@@ -392,7 +350,7 @@ describe('ReportTask', () => {
   });
 });
 
-async function searchStatus(api: Client, status: string): Promise<string[]> {
+async function searchStatus(api: ApiClient, status: string): Promise<string[]> {
   const res = await api.get(`/wfRun/search?wfSpecName=example-basic&status=${status}`);
   expectOk(res);
   return res.body.results.map((r: { id: string }) => r.id);

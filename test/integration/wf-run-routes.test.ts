@@ -1,48 +1,21 @@
 // RunWf, GetWfRun, DeleteWfRun, GetNodeRun, GetTaskRun and SearchWfRun through the REST API
 // (real Redis, responses validated against the contract). Every test works in a tenant of its own.
-import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chainSpecRequest, littlehorseFixture } from '../support/specs.ts';
 import { startTestServer } from '../support/server.ts';
+import { type ApiClient, expectError, expectOk, tenantClients } from '../support/api-client.ts';
 
 const server = startTestServer('wf-run-routes');
 afterAll(() => server.close());
 
-let tenants = 0;
 /** A client bound to a fresh tenant. */
-function client() {
-  const tenant = `runs-${++tenants}`;
-  return {
-    get: (path: string) => request(server.app).get(path).set('Tenant-Id', tenant),
-    post: (path: string, body: unknown) => request(server.app).post(path).set('Tenant-Id', tenant).send(body as object),
-    delete: (path: string) => request(server.app).delete(path).set('Tenant-Id', tenant),
-  };
-}
-type Client = ReturnType<typeof client>;
-
-function expectOk(res: request.Response): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-}
-
-/** An error in the `{code, message, details?}` shape, whose message names `field` (as a whole word) when given. */
-function expectError(res: request.Response, status: number, code: string, field?: string): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body.code).toBe(code);
-  expect(typeof res.body.message).toBe('string');
-  expect(Object.keys(res.body).every((k) => ['code', 'message', 'details'].includes(k))).toBe(true);
-  if (field !== undefined) expect(res.body.message).toMatch(naming(field));
-}
-
-/** `field` as a whole word of a message (so that `id` does not match inside `invalid`). */
-function naming(field: string): RegExp {
-  return new RegExp(`(^|[\\s;.'])${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[\\s:;.,'/[])`);
-}
+const client = tenantClients(server.app, 'runs');
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const EXAMPLE_V0 = { name: 'example-basic', majorVersion: 0, revision: 0 };
 
 /** TaskDef greet + example-basic 0.0. */
-async function deployExample(api: Client): Promise<void> {
+async function deployExample(api: ApiClient): Promise<void> {
   expectOk(await api.post('/taskDef', { name: 'greet', inputVars: [{ name: 'name', type: 'STR' }] }));
   expectOk(await api.post('/wfSpec', littlehorseFixture('example-basic-wfspec.json')));
 }
@@ -65,13 +38,13 @@ function instantSpec(name: string, failureName?: string) {
   };
 }
 
-async function runWf(api: Client, body: Record<string, unknown>): Promise<Record<string, any>> {
+async function runWf(api: ApiClient, body: Record<string, unknown>): Promise<Record<string, any>> {
   const res = await api.post('/wfRun', body);
   expectOk(res);
   return res.body;
 }
 
-async function searchIds(api: Client, query: string): Promise<string[]> {
+async function searchIds(api: ApiClient, query: string): Promise<string[]> {
   const res = await api.get(`/wfRun/search${query}`);
   expectOk(res);
   expect(res.body.bookmark).toBeUndefined();

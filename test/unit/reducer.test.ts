@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineContext } from '../../src/engine/commands.ts';
 import { advance } from '../../src/engine/reducer.ts';
-import type { RunState } from '../../src/engine/types.ts';
+import type { RunState, VariableValue } from '../../src/engine/types.ts';
 import { chainSpecRequest, compileSpec, littlehorseFixture, taskDef } from '../support/specs.ts';
 
 const greet = taskDef('greet', [['name', 'STR']], 'STR');
@@ -12,7 +12,7 @@ function context(spec = basic, taskDefs = [greet]): EngineContext {
   return { now: '2026-01-01T00:00:00.000Z', spec, taskDefs: new Map(taskDefs.map((d) => [d.id.name, d])), newGuid: () => `guid${n++}` };
 }
 
-function run(variables: Record<string, unknown>, ctx = context()) {
+function run(variables: Record<string, VariableValue>, ctx = context()) {
   return advance(null, { type: 'RunWf', wfRunId: 'run1', variables }, ctx);
 }
 
@@ -22,7 +22,7 @@ function report(state: RunState, taskGuid: string, attemptNumber: number, rest: 
 
 describe('RunWf', () => {
   it('starts thread 0 at the ENTRYPOINT and stops at the first TASK, dispatching attempt 0', () => {
-    const { state, effects } = run({ 'input-name': 'Obi' });
+    const { state, effects } = run({ 'input-name': { str: 'Obi' } });
     expect(state.wfRun.status).toBe('RUNNING');
     expect(state.nodeRuns['0/0']?.status).toBe('COMPLETED');
     expect(state.nodeRuns['0/1']).toMatchObject({ nodeName: '1-greet-TASK', status: 'RUNNING', task: { taskRunId: { wfRunId: 'run1', taskGuid: 'guid0' } } });
@@ -36,10 +36,13 @@ describe('RunWf', () => {
   });
 
   it('rejects unknown variables, wrong types and missing required inputs, naming the field', () => {
-    expect(() => run({ nope: 1 })).toThrow(/variables\.nope/);
-    expect(() => run({ 'input-name': 5 })).toThrow(/variables\.input-name: expected STR/);
+    expect(() => run({ nope: { int: 1 } })).toThrow(/variables\.nope/);
     const chain = compileSpec(chainSpecRequest('chain', ['greet']), [greet]);
     expect(() => run({}, context(chain))).toThrow(/variables\.input is required/);
+    const intInput = chainSpecRequest('ints', ['greet']);
+    (intInput.threadSpecs.entrypoint as any).variableDefs[0].varDef.typeDef.primitiveType = 'INT';
+    const ints = compileSpec(intInput, [taskDef('greet', [['name', 'INT']])]);
+    expect(() => run({ input: { str: 'x' } }, context(ints))).toThrow(/variables\.input is invalid: cannot assign a STR to a INT/);
   });
 
   it('refuses an id that already exists', () => {
@@ -50,7 +53,7 @@ describe('RunWf', () => {
 
 describe('task reports', () => {
   it('completes the node and the WfRun on success, and ignores a second report of the same attempt', () => {
-    const started = run({ 'input-name': 'Obi' }).state;
+    const started = run({ 'input-name': { str: 'Obi' } }).state;
     const { state, effects } = report(started, 'guid0', 0, { output: { str: 'Hello, Obi!' }, taskWorkerId: 'w1' });
     expect(effects).toEqual([]);
     expect(state.wfRun.status).toBe('COMPLETED');
@@ -62,7 +65,7 @@ describe('task reports', () => {
   });
 
   it('does not mutate the state it was given', () => {
-    const started = run({ 'input-name': 'Obi' }).state;
+    const started = run({ 'input-name': { str: 'Obi' } }).state;
     const copy = structuredClone(started);
     report(started, 'guid0', 0, { output: { str: 'x' } });
     expect(started).toEqual(copy);
@@ -72,9 +75,9 @@ describe('task reports', () => {
     const step = taskDef('step', [['x', 'STR']], 'STR');
     const chain = compileSpec(chainSpecRequest('chain', ['step', 'step', 'step']), [step]);
     const ctx = context(chain, [step]);
-    let { state, effects } = advance(null, { type: 'RunWf', wfRunId: 'r', variables: { input: 'a' } }, ctx);
+    let { state, effects } = advance(null, { type: 'RunWf', wfRunId: 'r', variables: { input: { str: 'a' } } }, ctx);
     for (let i = 0; i < 3; i++) {
-      const task = effects[0]?.task;
+      const task = effects[0]?.type === 'DispatchTask' ? effects[0].task : undefined;
       expect(task?.variables[0]?.value).toEqual({ str: 'a' + 'b'.repeat(i) });
       ({ state, effects } = report(state, task?.taskRunId.taskGuid ?? '', 0, { output: { str: 'a' + 'b'.repeat(i + 1) } }, ctx));
     }
