@@ -10,7 +10,7 @@ import {
   normalizeFailureHandlers, normalizeRunChildWf, normalizeStartMultipleThreads, normalizeStartThread,
   normalizeWaitForChildWf, normalizeWaitForCondition, normalizeWaitForThreads,
 } from './node-specs.ts';
-import { isPlainObject, normalizeValue, ValueError } from './values.ts';
+import { isPlainObject, normalizeValue, typeOfValue, ValueError } from './values.ts';
 
 const ALL_NODE_TYPES = [
   'entrypoint', 'exit', 'task', 'externalEvent', 'startThread', 'waitForThreads', 'nop', 'sleep', 'userTask',
@@ -287,7 +287,7 @@ function checkThread(
       forEachAssignment(edge, (a) => checkAssignment(at, a, declared, thread));
     }
     if (node.exit === undefined && node.outgoingEdges.length === 0) fail(at, `node '${nodeName}' has no outgoing edge`);
-    if (node.task?.taskDefId) checkTaskNode(at, node.task, taskDefs);
+    if (node.task?.taskDefId) checkTaskNode(at, node.task, taskDefs, declared);
     checkThreadReferences(at, node, threadSpecs);
     const { outgoingEdges: _edges, ...body } = node;
     forEachAssignment(body, (a) => checkAssignment(at, a, declared, thread));
@@ -314,13 +314,28 @@ function checkThreadReferences(path: string, node: Node, threadSpecs: Record<str
   });
 }
 
-function checkTaskNode(path: string, task: NonNullable<Node['task']>, taskDefs: ReadonlyMap<string, TaskDef>): void {
+function checkTaskNode(path: string, task: NonNullable<Node['task']>, taskDefs: ReadonlyMap<string, TaskDef>, declared: Map<string, PrimitiveType>): void {
   const name = task.taskDefId?.name ?? '';
   const def = taskDefs.get(name);
   if (!def) fail(`${path}.task.taskDefId`, `TaskDef '${name}' does not exist`);
   if (def.inputVars.length !== task.variables.length) {
     fail(`${path}.task.variables`, `TaskDef '${name}' takes ${def.inputVars.length} arguments, the node passes ${task.variables.length}`);
   }
+  def.inputVars.forEach((input, i) => {
+    const given = staticType(task.variables[i] as VariableAssignment, declared);
+    const wanted = input.typeDef.primitiveType;
+    if (given && given !== wanted && !(given === 'INT' && wanted === 'DOUBLE') && wanted !== 'STR') {
+      fail(`${path}.task.variables[${i}]`, `TaskDef '${name}' takes '${input.name}' as ${wanted}, the node passes a ${given}`);
+    }
+  });
+}
+
+/** The type an assignment is known to have before the run (a literal, or a plainly read variable). */
+function staticType(a: VariableAssignment, declared: Map<string, PrimitiveType>): PrimitiveType | null {
+  if (a.jsonPath !== undefined || a.targetType !== undefined) return a.targetType?.primitiveType ?? null;
+  if (a.literalValue) return typeOfValue(a.literalValue);
+  if (a.variableName !== undefined && a.variableName !== 'INPUT') return declared.get(a.variableName) ?? null;
+  return null;
 }
 
 function checkAssignment(path: string, a: VariableAssignment, declared: Map<string, PrimitiveType>, thread: ThreadSpec): void {

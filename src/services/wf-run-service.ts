@@ -6,6 +6,7 @@ import type { LHStatus, NodeRun, RunState, TaskRun, WfRun } from '../engine/type
 import { checkName, checkWfRunId, newGuid } from '../ids.ts';
 import type { Bookmarks } from '../store/bookmarks.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
+import { maskTaskRun } from './masking.ts';
 import type { MetadataService } from './metadata-service.ts';
 import { threadSpecOf } from '../engine/spec.ts';
 import { InputError, inputsFromPlain } from '../engine/thread-variables.ts';
@@ -65,7 +66,7 @@ export class WfRunService {
   async getTaskRun(tenant: string, wfRunId: string, taskGuid: string): Promise<TaskRun> {
     const taskRun = (await this.load(tenant, wfRunId)).taskRuns[taskGuid];
     if (!taskRun) throw notFound(`TaskRun ${wfRunId}/${taskGuid} does not exist`);
-    return taskRun;
+    return maskTaskRun(taskRun);
   }
 
   /** WfRun ids, oldest first, filtered by WfSpec name and/or status; `bookmark` resumes a search. */

@@ -28,6 +28,10 @@ export function metadataRoutes(metadata: MetadataService): Router {
   r.get('/wfSpec/:name', async (req, res) => {
     res.json(await metadata.getWfSpec(tenantOf(req), req.params.name, versionQuery(req.query)));
   });
+  r.get('/wfSpec/:name/latest', async (req, res) => {
+    const { majorVersion } = versionQuery(req.query);
+    res.json(await metadata.getWfSpec(tenantOf(req), req.params.name, majorVersion === undefined ? {} : { majorVersion }));
+  });
   r.delete('/wfSpec/:name', async (req, res) => {
     const { majorVersion = 0, revision = 0 } = versionQuery(req.query);
     await metadata.deleteWfSpec(tenantOf(req), { name: req.params.name, majorVersion, revision });
