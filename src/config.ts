@@ -16,6 +16,8 @@ export interface Config {
   taskLockMs: number;
   /** How often the outbox sweeper re-sends effects that a crashed process committed but did not send. */
   outboxSweepMs: number;
+  /** How often a server looks for due timers (sleeps, timeouts, retries). */
+  timerPollMs: number;
   /** Tasks a worker process runs at once (per TaskDef). */
   workerConcurrency: number;
   /** How long a stopping process may take to finish what it is doing. */
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollWaitMs: integer(env, 'COLT_POLL_WAIT_MS', 10_000),
     taskLockMs: integer(env, 'COLT_TASK_LOCK_MS', 30_000),
     outboxSweepMs: integer(env, 'COLT_OUTBOX_SWEEP_MS', 2_000),
+    timerPollMs: integer(env, 'COLT_TIMER_POLL_MS', 250),
     workerConcurrency: integer(env, 'COLT_WORKER_CONCURRENCY', 10),
     shutdownGraceMs: integer(env, 'COLT_SHUTDOWN_GRACE_MS', 30_000),
     dataDir: env.COLT_DATA_DIR ?? '.colt',

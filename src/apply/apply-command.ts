@@ -22,6 +22,9 @@ export interface ApplyDeps {
 }
 
 type RunWf = Extract<Command, { type: 'RunWf' }>;
+type TimerEffect = Extract<Effect, { type: 'ArmTimer' }>;
+/** Effects sent after the commit (as opposed to timers, which the commit itself arms). */
+export type SentEffect = Exclude<Effect, TimerEffect>;
 
 export class CommandApplier {
   private readonly clock: () => Date;
@@ -55,7 +58,7 @@ export class CommandApplier {
   }
 
   /** Sends effects that were committed: task attempts to their queues, commands to other runs. */
-  async send(tenant: string, effects: Effect[]): Promise<void> {
+  async send(tenant: string, effects: SentEffect[]): Promise<void> {
     await this.deps.taskQueues.send(tenant, effects.filter((e): e is TaskEffect => e.type === 'DispatchTask'));
     for (const effect of effects) {
       if (effect.type === 'StartChildWfRun') await this.startChild(tenant, effect);
@@ -79,22 +82,25 @@ export class CommandApplier {
       extraTaskDefs.add(err.taskDefName);
       return 'retry';
     }
-    const { state, effects } = transition;
-    // One task to send (the common case): enqueue it inside the commit script. Otherwise the
-    // effects ride the outbox and are sent after the commit (the sweeper re-sends after a crash).
+    const { state } = transition;
+    const timers = transition.effects.filter((e): e is TimerEffect => e.type === 'ArmTimer');
+    const effects = transition.effects.filter((e): e is SentEffect => e.type !== 'ArmTimer');
+    // Timers are armed by the commit itself. One task to send (the common case): enqueue it inside
+    // the commit script. Otherwise effects ride the outbox and are sent after the commit (the
+    // sweeper re-sends what a crash left unsent).
     const [only, ...more] = effects;
     if (only?.type === 'DispatchTask' && more.length === 0) {
       const add = await this.deps.taskQueues.captureSend(tenant, only);
-      return (await this.deps.runs.commit(tenant, loaded, state, [], add)) ? state : 'conflict';
+      return (await this.deps.runs.commit(tenant, loaded, state, { timers, add })) ? state : 'conflict';
     }
     const outbox = effects.map((effect) => ({ jobId: effectId(effect), effect }));
-    if (!(await this.deps.runs.commit(tenant, loaded, state, outbox))) return 'conflict';
+    if (!(await this.deps.runs.commit(tenant, loaded, state, { outbox, timers }))) return 'conflict';
     if (effects.length > 0) await this.sendCommitted(tenant, state.wfRun.id, outbox);
     return state;
   }
 
   /** The command is committed whatever happens here: what cannot be sent now, the sweeper sends later. */
-  private async sendCommitted(tenant: string, wfRunId: string, outbox: Array<{ jobId: string; effect: Effect }>): Promise<void> {
+  private async sendCommitted(tenant: string, wfRunId: string, outbox: Array<{ jobId: string; effect: SentEffect }>): Promise<void> {
     try {
       await this.send(tenant, outbox.map((e) => e.effect));
       await this.deps.runs.clearOutbox(tenant, wfRunId, outbox.map((e) => e.jobId));
@@ -126,7 +132,7 @@ export class CommandApplier {
 }
 
 /** Deterministic ids, so that sending an effect twice does nothing the second time. */
-function effectId(effect: Effect): string {
+function effectId(effect: SentEffect): string {
   switch (effect.type) {
     case 'DispatchTask': return jobIdOf(effect);
     case 'StartChildWfRun': return `start.${effect.childWfRunId}`;

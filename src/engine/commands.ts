@@ -19,7 +19,11 @@ export type Command =
       exception?: TaskException;
       logOutput?: VariableValue;
     }
-  | { type: 'ChildWfRunEnded'; childWfRunId: string; result: ChildWfRunResult };
+  | { type: 'ChildWfRunEnded'; childWfRunId: string; result: ChildWfRunResult }
+  | TimerCommand;
+
+/** Commands that a timer applies when it is due. Each is ignored if what it was armed for is over. */
+export type TimerCommand = { type: 'SleepMatured'; threadRunNumber: number; position: number };
 
 export type Effect =
   | { type: 'DispatchTask'; task: ScheduledTask }
@@ -33,7 +37,12 @@ export type Effect =
       variables: Record<string, VariableValue>;
     }
   /** Tell the parent WfRun how this child WfRun ended. */
-  | { type: 'NotifyParentWfRun'; parentWfRunId: string; childWfRunId: string; result: ChildWfRunResult };
+  | { type: 'NotifyParentWfRun'; parentWfRunId: string; childWfRunId: string; result: ChildWfRunResult }
+  /**
+   * Apply `command` to this run later: `delayMs` after the commit (by Redis's clock, so never
+   * early whatever the servers' clocks say), or at `atMs` (epoch millis). Armed by the commit itself.
+   */
+  | { type: 'ArmTimer'; timerId: string; delayMs?: number; atMs?: number; command: TimerCommand };
 
 /** Everything the reducer may know besides the run: passed in, never fetched. */
 export interface EngineContext {

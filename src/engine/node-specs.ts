@@ -1,7 +1,7 @@
 // PutWfSpec's reading of the thread and child-workflow node types and of failure handler lists.
 import { arrayAt, fail, integerAt, normalizeAssignment } from './spec-validation.ts';
 import type {
-  Comparator, FailureHandlerDef, RunChildWfNode, StartMultipleThreadsNode, StartThreadNode, VariableAssignment,
+  Comparator, FailureHandlerDef, RunChildWfNode, SleepNode, StartMultipleThreadsNode, StartThreadNode, VariableAssignment,
   WaitForChildWfNode, WaitForConditionNode, WaitForThreadsNode,
 } from './types.ts';
 import { isPlainObject } from './values.ts';
@@ -66,6 +66,14 @@ export function normalizeWaitForChildWf(path: string, raw: Record<string, unknow
     childWfRunId: normalizeAssignment(`${path}.childWfRunId`, raw.childWfRunId),
     ...(typeof raw.childWfRunSourceNode === 'string' ? { childWfRunSourceNode: raw.childWfRunSourceNode } : {}),
   };
+}
+
+/** Exactly one of rawSeconds, timestamp or isoDate. */
+export function normalizeSleep(path: string, raw: Record<string, unknown>): SleepNode {
+  const given = (['rawSeconds', 'timestamp', 'isoDate'] as const).filter((k) => raw[k] !== undefined);
+  if (given.length !== 1) fail(path, 'needs exactly one of rawSeconds, timestamp, isoDate');
+  const key = given[0] as 'rawSeconds' | 'timestamp' | 'isoDate';
+  return { [key]: normalizeAssignment(`${path}.${key}`, raw[key]) };
 }
 
 export function normalizeFailureHandlers(path: string, raw: unknown): FailureHandlerDef[] {

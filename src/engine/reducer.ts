@@ -5,6 +5,7 @@ import { onChildWfRunEnded } from './child-workflows.ts';
 import type { Command, EngineContext, Effect } from './commands.ts';
 import { isTerminal } from './run-state.ts';
 import { entrypointNodeName, threadSpecOf } from './spec.ts';
+import { onSleepMatured } from './sleep.ts';
 import { onTaskClaimed, onTaskReported } from './tasks.ts';
 import { createThreadVariables, InputError } from './thread-variables.ts';
 import { advanceThreads, arrive } from './threads.ts';
@@ -34,6 +35,7 @@ export function advanceInPlace(state: RunState | null, command: Command, ctx: En
   const wasRunning = !isTerminal(state.wfRun.status);
   if (command.type === 'TaskClaimed') onTaskClaimed(state, command, ctx);
   else if (command.type === 'TaskReported') onTaskReported(state, command, ctx, effects);
+  else if (command.type === 'SleepMatured') onSleepMatured(state, command, ctx);
   else onChildWfRunEnded(state, command);
   advanceThreads(state, ctx, effects);
   if (wasRunning) notifyParentIfEnded(state, effects);

@@ -8,7 +8,7 @@ import type {
 } from './types.ts';
 import {
   normalizeFailureHandlers, normalizeRunChildWf, normalizeStartMultipleThreads, normalizeStartThread,
-  normalizeWaitForChildWf, normalizeWaitForCondition, normalizeWaitForThreads,
+  normalizeSleep, normalizeWaitForChildWf, normalizeWaitForCondition, normalizeWaitForThreads,
 } from './node-specs.ts';
 import { isPlainObject, normalizeValue, typeOfValue, ValueError } from './values.ts';
 
@@ -81,6 +81,7 @@ const NODE_READERS: Record<string, (path: string, body: Record<string, unknown>)
   waitForCondition: (path, body) => ({ waitForCondition: normalizeWaitForCondition(path, body) }),
   runChildWf: (path, body) => ({ runChildWf: normalizeRunChildWf(path, body) }),
   waitForChildWf: (path, body) => ({ waitForChildWf: normalizeWaitForChildWf(path, body) }),
+  sleep: (path, body) => ({ sleep: normalizeSleep(path, body) }),
 };
 
 function normalizeNode(path: string, nodeName: string, raw: unknown): Node {

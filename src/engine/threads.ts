@@ -9,6 +9,7 @@ import { failure, NodeFailureError, statusOfFailure } from './failures.ts';
 import { applyMutations } from './mutations.ts';
 import { currentNodeRun, isTerminal, nodeRunKey, threadRun } from './run-state.ts';
 import { nodeOf, nodeTypeOf } from './spec.ts';
+import { arriveAtSleep } from './sleep.ts';
 import { arriveAtTask } from './tasks.ts';
 import type { Edge, Failure, LegacyCondition, Node, NodeRun, RunState, ThreadRun, VariableAssignment } from './types.ts';
 import { arriveAtWaitForThreads, waitForThreadsHasEnded } from './wait-for-threads.ts';
@@ -142,6 +143,8 @@ function arriveAtNode(state: RunState, ctx: EngineContext, thread: ThreadRun, no
       return arriveAtRunChildWf(state, ctx, thread, nodeRun, node.runChildWf!, effects);
     case 'waitForChildWf':
       return arriveAtWaitForChildWf(state, thread, nodeRun, node.waitForChildWf!);
+    case 'sleep':
+      return arriveAtSleep(state, ctx, thread, nodeRun, node.sleep!, effects);
   }
 }
 

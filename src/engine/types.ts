@@ -122,10 +122,13 @@ export interface RunChildWfNode {
 
 export interface WaitForChildWfNode { childWfRunId: VariableAssignment; childWfRunSourceNode?: string }
 
+/** SLEEP: exactly one of seconds to wait, an epoch-millis timestamp, or an ISO-8601 instant. */
+export interface SleepNode { rawSeconds?: VariableAssignment; timestamp?: VariableAssignment; isoDate?: VariableAssignment }
+
 /** The node types this build of Colt runs. Others are refused at PutWfSpec. */
 export const SUPPORTED_NODE_TYPES = [
   'entrypoint', 'exit', 'task', 'nop', 'startThread', 'startMultipleThreads', 'waitForThreads', 'waitForCondition',
-  'runChildWf', 'waitForChildWf',
+  'runChildWf', 'waitForChildWf', 'sleep',
 ] as const;
 export type NodeType = (typeof SUPPORTED_NODE_TYPES)[number];
 
@@ -142,6 +145,7 @@ export interface Node {
   waitForCondition?: WaitForConditionNode;
   runChildWf?: RunChildWfNode;
   waitForChildWf?: WaitForChildWfNode;
+  sleep?: SleepNode;
 }
 
 export interface ThreadSpec {
@@ -237,6 +241,7 @@ export interface NodeRun {
   waitForCondition?: Record<string, never>;
   runChildWf?: { childWfRunId?: string; wfSpecId?: WfSpecId; inputs: Record<string, VariableValue> };
   waitForChildWf?: { childWfRunId?: string };
+  sleep?: { maturationTime: string; matured: boolean };
 }
 
 export type WaitingThreadStatus =

@@ -2,8 +2,7 @@
 // its dispatch). Sending twice is harmless: task jobs have deterministic ids, a child WfRun's id is
 // taken once, and a parent records each child's end once.
 import type { Logger } from 'pino';
-import type { Effect } from '../engine/commands.ts';
-import type { CommandApplier } from '../apply/apply-command.ts';
+import type { CommandApplier, SentEffect } from '../apply/apply-command.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
 
 const BATCH = 100;
@@ -33,7 +32,7 @@ export class OutboxSweeper {
   async sweepOnce(): Promise<void> {
     const stale = await this.runs.staleOutboxes((await this.runs.redisTimeMs()) - this.graceMs, BATCH);
     for (const { tenant, wfRunId, entries } of stale) {
-      await this.applier.send(tenant, entries.map((e) => e.effect as Effect));
+      await this.applier.send(tenant, entries.map((e) => e.effect as SentEffect));
       await this.runs.clearOutbox(tenant, wfRunId, entries.map((e) => e.jobId));
       this.log.info({ tenant, wfRunId, effects: entries.length }, 're-sent unsent effects');
     }

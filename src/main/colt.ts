@@ -9,6 +9,8 @@ import { Definitions } from '../apply/definitions.ts';
 import type { Config } from '../config.ts';
 import { TaskQueues } from '../dispatch/task-queues.ts';
 import { OutboxSweeper } from '../loops/outbox-sweeper.ts';
+import { TimerLoop } from '../loops/timer-loop.ts';
+import { RedisTimerStore } from '../store/redis/timer-store.ts';
 import { MetadataService } from '../services/metadata-service.ts';
 import { TaskWorkerService } from '../services/task-worker-service.ts';
 import { WfRunService } from '../services/wf-run-service.ts';
@@ -17,7 +19,7 @@ import { Keys } from '../store/keys.ts';
 import { RedisMetadataStore } from '../store/redis/metadata-store.ts';
 import { RedisRunStore } from '../store/redis/run-store.ts';
 
-export type ColtConfig = Pick<Config, 'keyPrefix' | 'bookmarkSecret' | 'pollWaitMs' | 'taskLockMs' | 'outboxSweepMs' | 'bodyLimit'>;
+export type ColtConfig = Pick<Config, 'keyPrefix' | 'bookmarkSecret' | 'pollWaitMs' | 'taskLockMs' | 'outboxSweepMs' | 'timerPollMs' | 'bodyLimit'>;
 
 /** The storage and commit path, shared by the server and by task worker processes. */
 export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>, logger: Logger = pino()) {
@@ -29,12 +31,13 @@ export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>,
   }
   const keys = new Keys(config.keyPrefix);
   const runs = new RedisRunStore(redis, keys);
+  const timers = new RedisTimerStore(redis, keys);
   const metadataStore = new RedisMetadataStore(redis, keys);
   const definitions = new Definitions(metadataStore);
   const taskQueues = new TaskQueues(bull, keys);
   const applier = new CommandApplier({ runs, definitions, taskQueues, log: logger });
   return {
-    redis, bull, keys, runs, metadataStore, definitions, taskQueues, applier,
+    redis, bull, keys, runs, timers, metadataStore, definitions, taskQueues, applier,
     async close() {
       await taskQueues.close();
       await Promise.all([redis.quit(), bull.quit()]);
@@ -52,12 +55,19 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
   const tasks = new TaskWorkerService(engine.bull, engine.keys, engine.applier, metadata, config);
   const board = new QueueBoard(engine.bull, engine.keys);
   const sweeper = new OutboxSweeper(engine.runs, engine.applier, logger, config.outboxSweepMs);
+  const timerLoop = new TimerLoop(engine.timers, engine.applier, logger, config.timerPollMs);
   const appOptions = { metadata, wfRuns, tasks, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit };
   return {
-    engine, metadata, wfRuns, tasks, sweeper,
+    engine, metadata, wfRuns, tasks, sweeper, timerLoop,
+    /** The engine loops of the server role. */
+    startLoops() {
+      sweeper.start();
+      timerLoop.start();
+    },
     app: (extra: { validateResponses?: boolean } = {}) => createApp({ ...appOptions, ...extra }),
     async close() {
       await sweeper.stop();
+      await timerLoop.stop();
       await tasks.close();
       await board.close();
       await engine.close();

@@ -27,7 +27,7 @@ export async function startServer(redisUrl: string, config: Config, log: Logger)
     }
     throw err;
   }
-  colt.sweeper.start();
+  colt.startLoops();
   return {
     colt,
     url: `http://localhost:${config.port}`,

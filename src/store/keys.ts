@@ -22,6 +22,21 @@ export class Keys {
     return `${this.prefix}:outbox-index`;
   }
 
+  /** Sorted set of armed timers (`tenant|wfRunId|timerId`), scored by due time on Redis's clock. */
+  timers(): string {
+    return `${this.prefix}:timers`;
+  }
+
+  /** Timers being fired, scored by when their lease runs out (then another server fires them). */
+  firingTimers(): string {
+    return `${this.prefix}:timers-firing`;
+  }
+
+  /** Hash of each armed timer's command. */
+  timerCommands(): string {
+    return `${this.prefix}:timer-commands`;
+  }
+
   taskDefs(tenant: string): string {
     return `${this.prefix}:${tenant}:taskDefs`;
   }

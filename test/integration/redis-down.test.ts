@@ -4,13 +4,10 @@ import { pino } from 'pino';
 import { afterAll, expect, it } from 'vitest';
 import { buildServer } from '../../src/main/colt.ts';
 import { freePort } from '../support/processes.ts';
+import { testConfig } from '../support/server.ts';
 
 const deadRedis = `redis://127.0.0.1:${await freePort()}`;
-const colt = buildServer(
-  deadRedis,
-  { keyPrefix: 'colt-test-down', bookmarkSecret: 'test', pollWaitMs: 1_000, taskLockMs: 5_000, outboxSweepMs: 60_000, bodyLimit: '64kb' },
-  pino({ level: 'silent' }),
-);
+const colt = buildServer(deadRedis, testConfig('colt-test-down'), pino({ level: 'silent' }));
 const app = colt.app({ validateResponses: true });
 afterAll(() => Promise.race([colt.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2_000))]));
 

@@ -1,6 +1,6 @@
 // Drives the pure reducer the way the commit path does: starts a WfRun, answers every task it
 // dispatches with a test-supplied worker, and delivers child-WfRun effects between runs.
-import type { Command, Effect, EngineContext, ReportedTaskStatus } from '../../src/engine/commands.ts';
+import type { Command, Effect, EngineContext, ReportedTaskStatus, TimerCommand } from '../../src/engine/commands.ts';
 import { advance } from '../../src/engine/reducer.ts';
 import type { RunState, ScheduledTask, TaskDef, VariableValue, WfSpec } from '../../src/engine/types.ts';
 
@@ -21,6 +21,8 @@ export class Driver {
   readonly otherEffects: Effect[] = [];
   private readonly queue: Array<{ wfRunId: string; task: ScheduledTask }> = [];
   private guids = 0;
+  /** Armed timers, in arming order; `fireTimers` applies them. */
+  readonly timers: Array<{ wfRunId: string; command: TimerCommand }> = [];
 
   constructor(private readonly specs: Record<string, WfSpec>, private readonly taskDefs: TaskDef[]) {}
 
@@ -55,6 +57,11 @@ export class Driver {
     return next.task;
   }
 
+  /** Fires every armed timer (as if each were due), in arming order. */
+  fireTimers(): void {
+    for (const { wfRunId, command } of this.timers.splice(0)) this.apply(wfRunId, command);
+  }
+
   queued(): ScheduledTask[] {
     return this.queue.map((q) => q.task);
   }
@@ -81,7 +88,9 @@ export class Driver {
     if (effect.type === 'DispatchTask') return void this.queue.push({ wfRunId, task: effect.task });
     this.otherEffects.push(effect);
     if (effect.type === 'StartChildWfRun') this.start(effect.wfSpecName, effect.childWfRunId, effect.variables, effect.parentWfRunId);
-    else this.apply(effect.parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: effect.childWfRunId, result: effect.result });
+    else if (effect.type === 'NotifyParentWfRun') {
+      this.apply(effect.parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: effect.childWfRunId, result: effect.result });
+    } else this.timers.push({ wfRunId, command: effect.command });
   }
 
   private spec(name: string): WfSpec {

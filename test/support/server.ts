@@ -2,7 +2,7 @@
 // the Express app with response validation on.
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { buildServer, type ColtServer } from '../../src/main/colt.ts';
+import { buildServer, type ColtConfig, type ColtServer } from '../../src/main/colt.ts';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
 
 export interface TestServer {
@@ -12,13 +12,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export function startTestServer(name: string, overrides: { pollWaitMs?: number } = {}): TestServer {
+/** Settings for test servers: short waits, a small body limit. */
+export function testConfig(keyPrefix: string, overrides: Partial<ColtConfig> = {}): ColtConfig {
+  return { keyPrefix, bookmarkSecret: 'test', pollWaitMs: 1_000, taskLockMs: 5_000, outboxSweepMs: 500, timerPollMs: 50, bodyLimit: '64kb', ...overrides };
+}
+
+/** A server with its engine loops (timers, outbox) running; the app validates responses. */
+export function startTestServer(name: string, overrides: Partial<ColtConfig> = {}): TestServer {
   const prefix = uniquePrefix(name);
-  const colt = buildServer(
-    testRedisUrl(),
-    { keyPrefix: prefix, bookmarkSecret: 'test', pollWaitMs: overrides.pollWaitMs ?? 1_000, taskLockMs: 5_000, outboxSweepMs: 500, bodyLimit: '64kb' },
-    pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
-  );
+  const colt = buildServer(testRedisUrl(), testConfig(prefix, overrides), pino({ level: process.env.LOG_LEVEL ?? 'silent' }));
+  colt.startLoops();
   return {
     colt,
     app: colt.app({ validateResponses: true }),

@@ -19,6 +19,16 @@ export interface LoadedRun {
 
 export interface OutboxEntry { jobId: string; effect: unknown }
 
+/** A command to apply to the run later: after `delayMs` (from Redis's clock), or at `atMs`. */
+export interface TimerEntry { timerId: string; delayMs?: number; atMs?: number; command: unknown }
+
+export interface CommitWrites { outbox?: OutboxEntry[]; timers?: TimerEntry[]; add?: CapturedAdd }
+
+/** A timer's member in the timer set: `tenant|wfRunId|timerId`. */
+export function timerMember(tenant: string, wfRunId: string, timerId: string): string {
+  return `${tenant}|${wfRunId}|${timerId}`;
+}
+
 export interface RunFilter { wfSpecName?: string; status?: LHStatus }
 
 export class RedisRunStore {
@@ -35,24 +45,29 @@ export class RedisRunStore {
   }
 
   /**
-   * Writes `after` if the run is still at `before`'s version, with its outbox entries and index
-   * changes; with `add`, also enqueues that task job in the same atomic step. False on a concurrent writer.
+   * Writes `after` if the run is still at `before`'s version, with its outbox entries, timers and
+   * index changes; with `add`, also enqueues that task job in the same atomic step. False on a
+   * concurrent writer (then nothing at all was written).
    */
-  async commit(tenant: string, before: LoadedRun | null, after: RunState, outbox: OutboxEntry[], add?: CapturedAdd): Promise<boolean> {
+  async commit(tenant: string, before: LoadedRun | null, after: RunState, writes: CommitWrites = {}): Promise<boolean> {
     const wfRunId = after.wfRun.id;
+    const { outbox = [], timers = [], add } = writes;
     const index = indexChanges(this.keys, tenant, before?.status ?? null, after.wfRun);
     const patch = {
       fields: changedFields(before?.fields ?? null, after),
       outbox: outbox.flatMap((e) => [e.jobId, JSON.stringify(e.effect)]),
+      timers: timers.map((t) => [timerMember(tenant, wfRunId, t.timerId), t.delayMs ?? -1, t.atMs ?? -1, JSON.stringify(t.command)]),
       zadd: index.zadd.map(([, score, member], i) => [1 + i, score, member]),
       zrem: index.zrem.map(([, member], i) => [1 + index.zadd.length + i, member]),
     };
-    const unchanged = patch.fields.length === 0 && outbox.length === 0 && index.zadd.length + index.zrem.length === 0;
+    const unchanged = patch.fields.length + outbox.length + timers.length + index.zadd.length + index.zrem.length === 0;
     if (before && unchanged && !add) return true;
     const keys = [
       this.keys.run(tenant, wfRunId),
       this.keys.outbox(tenant, wfRunId),
       this.keys.outboxIndex(),
+      this.keys.timers(),
+      this.keys.timerCommands(),
       ...index.zadd.map(([key]) => key),
       ...index.zrem.map(([key]) => key),
     ];

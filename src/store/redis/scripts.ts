@@ -11,11 +11,13 @@ const SCRIPTS = {
   coltCommitRunAndAdd: `local KO, AO = ${ADD_STANDARD_JOB.keys}, 3\n${commitBody}\n${ADD_STANDARD_JOB.content}`,
   coltClearOutbox: lua('clear-outbox'),
   coltDeleteRun: lua('delete-run'),
+  coltClaimDueTimers: lua('claim-due-timers'),
+  coltCompleteTimer: lua('complete-timer'),
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
 type Arg = string | number | Buffer;
-export type ScriptedRedis = Redis & Record<ScriptName, (...args: Arg[]) => Promise<number | string>>;
+export type ScriptedRedis = Redis & Record<ScriptName, (...args: Arg[]) => Promise<unknown>>;
 
 /** Defines Colt's scripts on `redis` (idempotent) and returns it typed with them. */
 export function withScripts(redis: Redis): ScriptedRedis {
@@ -26,6 +28,6 @@ export function withScripts(redis: Redis): ScriptedRedis {
 }
 
 /** Calls a script whose keys vary in number: numKeys, keys..., args... */
-export function callScript(redis: ScriptedRedis, name: ScriptName, keys: string[], args: Arg[]): Promise<number | string> {
+export function callScript(redis: ScriptedRedis, name: ScriptName, keys: string[], args: Arg[]): Promise<unknown> {
   return redis[name](keys.length, ...keys, ...args);
 }

@@ -11,11 +11,15 @@
   KEYS[KO+1]   the run hash (field `v` holds the version)
   KEYS[KO+2]   the run's outbox hash (jobId -> effect JSON)
   KEYS[KO+3]   the outbox index (sorted set of runs with unsent effects)
-  KEYS[KO+4..] search index sorted sets, referenced by position (1 = KEYS[KO+4]) from the patch
+  KEYS[KO+4]   the timers (sorted set of `tenant|wfRunId|timerId` by due time, Redis clock, in ms)
+  KEYS[KO+5]   the timers' commands (hash: member -> command JSON)
+  KEYS[KO+6..] search index sorted sets, referenced by position (1 = KEYS[KO+6]) from the patch
 
   ARGV[AO+1]   expected version; 0 means the run must not exist yet
   ARGV[AO+2]   this run's member in the outbox index (`tenant/wfRunId`)
   ARGV[AO+3]   JSON patch: { fields: [f1, v1, f2, v2, ...], outbox: [jobId, effect, ...],
+                             timers: [[member, delayMs, atMs, command], ...] (delayMs counts from
+                             Redis's TIME, atMs is absolute; -1 where unused),
                              zadd: [[index, score, member], ...], zrem: [[index, member], ...] }
 
   Returns -1 when the expected version did not match (nothing written).
@@ -40,9 +44,20 @@ if #patch.outbox > 0 then
   redis.call('ZADD', KEYS[KO + 3], 'NX', now[1] * 1000 + math.floor(now[2] / 1000), ARGV[AO + 2])
 end
 
+if #patch.timers > 0 then
+  local now = redis.call('TIME')
+  local nowMs = now[1] * 1000 + math.floor(now[2] / 1000)
+  for _, t in ipairs(patch.timers) do
+    local due = t[3]
+    if t[2] >= 0 then due = nowMs + t[2] end
+    redis.call('ZADD', KEYS[KO + 4], due, t[1])
+    redis.call('HSET', KEYS[KO + 5], t[1], t[4])
+  end
+end
+
 for _, op in ipairs(patch.zrem) do
-  redis.call('ZREM', KEYS[KO + 3 + op[1]], op[2])
+  redis.call('ZREM', KEYS[KO + 5 + op[1]], op[2])
 end
 for _, op in ipairs(patch.zadd) do
-  redis.call('ZADD', KEYS[KO + 3 + op[1]], op[2], op[3])
+  redis.call('ZADD', KEYS[KO + 5 + op[1]], op[2], op[3])
 end
