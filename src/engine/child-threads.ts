@@ -1,14 +1,13 @@
 // START_THREAD and START_MULTIPLE_THREADS: child ThreadRuns that run beside their parent, see
-// (and may write) its variables, and are halted with it.
+// (and may write) its variables, and are halted with it (see lifecycle.ts).
 import { resolveAssignment, valueOfJson } from './assignments.ts';
 import type { EngineContext, Effect } from './commands.ts';
 import { failure, NodeFailureError, varSubError } from './failures.ts';
-import { isTerminal, threadRun } from './run-state.ts';
 import { entrypointNodeName, threadSpecOf } from './spec.ts';
 import { createThreadVariables, InputError } from './thread-variables.ts';
 import { arrive, completeNode } from './threads.ts';
 import type {
-  HaltReason, NodeRun, RunState, StartMultipleThreadsNode, StartThreadNode, ThreadRun, ThreadType, VariableAssignment,
+  NodeRun, RunState, StartMultipleThreadsNode, StartThreadNode, ThreadRun, ThreadType, VariableAssignment,
   VariableValue,
 } from './types.ts';
 import { toPlain } from './values.ts';
@@ -77,14 +76,6 @@ export function startChildThread(
   parent.childThreadIds.push(number);
   arrive(state, ctx, child, entrypointNodeName(spec), effects);
   return child;
-}
-
-/** Halts a thread and, through it, its descendants; a thread already ended is left as it is. */
-export function haltThread(state: RunState, thread: ThreadRun, reason: HaltReason): void {
-  if (isTerminal(thread.status)) return;
-  thread.haltReasons.push(reason);
-  if (thread.status === 'RUNNING') thread.status = 'HALTING';
-  for (const n of thread.childThreadIds) haltThread(state, threadRun(state, n), { parentHalted: { parentThreadId: thread.number } });
 }
 
 function resolveAll(state: RunState, thread: ThreadRun, assignments: Record<string, VariableAssignment>): Record<string, VariableValue> {

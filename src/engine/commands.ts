@@ -10,7 +10,8 @@ export type Command =
       type: 'TaskReported';
       taskGuid: string;
       attemptNumber: number;
-      status: ReportedTaskStatus;
+      /** TASK_TIMEOUT only from Colt's SDK worker, which enforces the deadline itself (it commits no claim). */
+      status: ReportedTaskStatus | 'TASK_TIMEOUT';
       taskWorkerId?: string;
       startTime?: string;
       time?: string;
@@ -20,10 +21,18 @@ export type Command =
       logOutput?: VariableValue;
     }
   | { type: 'ChildWfRunEnded'; childWfRunId: string; result: ChildWfRunResult }
+  | { type: 'StopThreadRun'; threadRunNumber: number }
+  | { type: 'ResumeThreadRun'; threadRunNumber: number }
+  | { type: 'RescueThreadRun'; threadRunNumber: number; skipCurrentNode: boolean }
   | TimerCommand;
 
 /** Commands that a timer applies when it is due. Each is ignored if what it was armed for is over. */
-export type TimerCommand = { type: 'SleepMatured'; threadRunNumber: number; position: number };
+export type TimerCommand =
+  | { type: 'SleepMatured'; threadRunNumber: number; position: number }
+  /** A backed-off retry's wait is over: the TASK_PENDING attempt is scheduled. */
+  | { type: 'TaskRetryDue'; taskGuid: string; attemptNumber: number }
+  /** A claimed attempt's timeoutSeconds have passed: if still TASK_RUNNING, it is TASK_TIMEOUT. */
+  | { type: 'TaskAttemptTimedOut'; taskGuid: string; attemptNumber: number };
 
 export type Effect =
   | { type: 'DispatchTask'; task: ScheduledTask }

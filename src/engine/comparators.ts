@@ -1,7 +1,16 @@
 // Comparators of edge conditions and expressions, with LittleHorse's rules for NULL and mixed kinds.
+import { isDeepStrictEqual } from 'node:util';
 import { varSubError } from './failures.ts';
-import type { Comparator, VariableValue } from './types.ts';
-import { isPlainObject, toPlain, typeOfValue } from './values.ts';
+import type { Comparator, PrimitiveType, VariableValue } from './types.ts';
+import { stringForm, toPlain, typeOfValue } from './values.ts';
+
+export const COMPARATORS: readonly Comparator[] = [
+  'LESS_THAN', 'GREATER_THAN', 'LESS_THAN_EQ', 'GREATER_THAN_EQ', 'EQUALS', 'NOT_EQUALS', 'IN', 'NOT_IN',
+];
+
+export function isComparator(name: string): name is Comparator {
+  return (COMPARATORS as readonly string[]).includes(name);
+}
 
 export function compare(lhs: VariableValue, comparator: Comparator, rhs: VariableValue): boolean {
   switch (comparator) {
@@ -9,36 +18,37 @@ export function compare(lhs: VariableValue, comparator: Comparator, rhs: Variabl
     case 'GREATER_THAN': return order(lhs, rhs) > 0;
     case 'LESS_THAN_EQ': return order(lhs, rhs) <= 0;
     case 'GREATER_THAN_EQ': return order(lhs, rhs) >= 0;
-    case 'EQUALS': return equals(lhs, rhs);
-    case 'NOT_EQUALS': return !equals(lhs, rhs);
+    // LittleHorse's EQUALS is the same ordering `== 0`: values that have no order (JSON, BYTES,
+    // WfRunIds) cannot be compared, even for equality, except with NULL.
+    case 'EQUALS': return order(lhs, rhs) === 0;
+    case 'NOT_EQUALS': return order(lhs, rhs) !== 0;
     case 'IN': return contains(rhs, lhs);
     case 'NOT_IN': return !contains(rhs, lhs);
   }
   throw varSubError(`unknown comparator '${String(comparator)}'`);
 }
 
-function equals(lhs: VariableValue, rhs: VariableValue): boolean {
-  const [a, b] = [toPlain(lhs), toPlain(rhs)];
-  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
-  return order(lhs, rhs) === 0;
-}
+/** What can be ordered against what: INT and DOUBLE are both numbers; other types only with themselves. */
+const KIND_OF: Partial<Record<PrimitiveType, string>> = {
+  INT: 'number', DOUBLE: 'number', STR: 'string', BOOL: 'boolean', TIMESTAMP: 'timestamp',
+};
 
-/** NULL sorts below everything; numbers, strings, booleans and timestamps compare naturally. */
+/** Natural ordering. NULL sorts below everything and equals NULL; mixed kinds are a VAR_SUB_ERROR. */
 function order(lhs: VariableValue, rhs: VariableValue): number {
-  const [a, b] = [toPlain(lhs), toPlain(rhs)];
-  if (a === null || b === null) return (a === null ? 0 : 1) - (b === null ? 0 : 1);
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  if (typeof a === 'number' && typeof b === 'string' && b.trim() !== '' && !Number.isNaN(Number(b))) return a - Number(b);
-  throw varSubError(`cannot compare a ${typeOfValue(lhs)} with a ${typeOfValue(rhs)}`);
+  const [left, right] = [typeOfValue(lhs), typeOfValue(rhs)];
+  if (left === null || right === null) return (left === null ? 0 : 1) - (right === null ? 0 : 1);
+  const kind = KIND_OF[left];
+  if (kind === undefined || kind !== KIND_OF[right]) throw varSubError(`cannot compare a ${left} with a ${right}`);
+  const [a, b] = kind === 'timestamp'
+    ? [Date.parse(lhs.utcTimestamp as string), Date.parse(rhs.utcTimestamp as string)]
+    : [toPlain(lhs) as number | string | boolean, toPlain(rhs) as number | string | boolean];
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** "LHS is in RHS": a substring of a STR, an item of a JSON_ARR, a key of a JSON_OBJ. */
 function contains(container: VariableValue, item: VariableValue): boolean {
-  const haystack = toPlain(container);
-  const needle = toPlain(item);
-  if (typeof haystack === 'string') return haystack.includes(String(needle));
-  if (Array.isArray(haystack)) return haystack.some((x) => JSON.stringify(x) === JSON.stringify(needle));
-  if (isPlainObject(haystack)) return String(needle) in haystack;
+  if (container.str !== undefined) return typeOfValue(item) !== null && container.str.includes(stringForm(item));
+  if (container.jsonArr !== undefined) return container.jsonArr.some((x) => isDeepStrictEqual(x, toPlain(item)));
+  if (container.jsonObj !== undefined) return typeOfValue(item) !== null && Object.hasOwn(container.jsonObj, stringForm(item));
   throw varSubError(`IN needs a STR, JSON_ARR or JSON_OBJ on the right, got ${typeOfValue(container) ?? 'NULL'}`);
 }

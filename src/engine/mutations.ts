@@ -1,11 +1,14 @@
-// Edge mutations: all mutations of one edge are computed against a buffer and applied together,
-// or none is (a failure becomes the node's VAR_SUB_ERROR).
-import { varSubError, NodeFailureError } from './failures.ts';
-import { resolveAssignment, valueOfJson } from './assignments.ts';
-import { findVariable, nodeOutput } from './run-state.ts';
-import { variableDefOf } from './spec.ts';
-import type { NodeRun, RunState, Variable, VariableMutation, VariableValue, WfSpec } from './types.ts';
-import { castImplicitly, isPlainObject, toPlain, ValueError } from './values.ts';
+// Edge mutations. All mutations of one edge are computed against a buffer and applied together,
+// or none is (a failure becomes the node's VAR_SUB_ERROR). As in LittleHorse, each mutation
+// sees the buffered results of the ones before it, on either side.
+import { resolveAssignment } from './assignments.ts';
+import { NodeFailureError, varSubError } from './failures.ts';
+import { updateJsonPath } from './json-path.ts';
+import { isMutationType, operate } from './operations.ts';
+import { findVariable, nodeOutput, threadRun, variableKey } from './run-state.ts';
+import { threadSpecOf } from './spec.ts';
+import type { NodeRun, PrimitiveType, RunState, Variable, VariableMutation, VariableValue, WfSpec } from './types.ts';
+import { castImplicitly, isNull, ValueError } from './values.ts';
 
 export function applyMutations(
   state: RunState,
@@ -13,49 +16,56 @@ export function applyMutations(
   source: NodeRun,
   mutations: VariableMutation[],
 ): void {
-  const buffer = new Map<Variable, VariableValue>();
-  for (const mutation of mutations) {
-    const variable = findVariable(state, source.id.threadRunNumber, mutation.lhsName);
-    if (!variable) throw varSubError(`variable '${mutation.lhsName}' is not in scope`);
-    const rhs = rhsOf(state, source, mutation);
-    const current = buffer.get(variable) ?? variable.value;
-    buffer.set(variable, assign(current, rhs, spec, mutation));
+  // The buffer is a copy-on-write view of the state: only the written variables are new objects.
+  let view = state;
+  for (const mutation of mutations) view = withMutation(view, spec, source, mutation);
+  for (const [key, variable] of Object.entries(view.variables)) {
+    const original = state.variables[key];
+    if (original && original !== variable) original.value = variable.value;
   }
-  for (const [variable, value] of buffer) variable.value = value;
 }
 
-function rhsOf(state: RunState, source: NodeRun, m: VariableMutation): VariableValue {
-  if (m.rhsAssignment) return resolveAssignment(state, source.id.threadRunNumber, m.rhsAssignment);
-  if (m.literalValue) return m.literalValue;
-  const output = nodeOutput(state, source) ?? {};
-  return m.nodeOutput?.jsonpath
-    ? resolveAssignment(state, source.id.threadRunNumber, { literalValue: output, jsonPath: m.nodeOutput.jsonpath })
-    : output;
-}
-
-function assign(current: VariableValue, rhs: VariableValue, spec: WfSpec, m: VariableMutation): VariableValue {
-  const type = variableDefOf(spec, m.lhsName)?.varDef.typeDef.primitiveType;
+function withMutation(view: RunState, spec: WfSpec, source: NodeRun, m: VariableMutation): RunState {
   try {
-    if (m.lhsJsonPath === undefined) return type ? castImplicitly(rhs, type) : rhs;
-    return setAtJsonPath(current, m.lhsJsonPath, rhs);
+    const variable = findVariable(view, source.id.threadRunNumber, m.lhsName);
+    if (!variable) throw new ValueError('the variable is not in scope');
+    const value = mutatedValue(variable, rhsOf(view, source, m), declaredType(view, spec, variable), m);
+    const key = variableKey(variable.id.threadRunNumber, variable.id.name);
+    return { ...view, variables: { ...view.variables, [key]: { ...variable, value } } };
   } catch (err) {
-    if (err instanceof ValueError) throw varSubError(`mutating '${m.lhsName}': ${err.message}`);
-    if (err instanceof NodeFailureError) throw err;
-    throw err;
+    const problem = err instanceof ValueError || err instanceof NodeFailureError ? err.message : undefined;
+    if (problem === undefined) throw err;
+    throw varSubError(`${m.operation} of variable '${m.lhsName}'${m.lhsJsonPath ? ` at ${m.lhsJsonPath}` : ''} failed: ${problem}`);
   }
 }
 
-/** Writes `rhs` at `$.a.b` inside a JSON_OBJ, creating the last key if it is missing. */
-function setAtJsonPath(current: VariableValue, path: string, rhs: VariableValue): VariableValue {
-  const root = structuredClone(toPlain(current));
-  const steps = path.replace(/^\$\.?/, '').split('.').filter(Boolean);
-  if (!isPlainObject(root) || steps.length === 0) throw varSubError(`lhsJsonPath '${path}' needs a JSON_OBJ variable`);
-  let target: Record<string, unknown> = root;
-  for (const step of steps.slice(0, -1)) {
-    const next = target[step];
-    if (!isPlainObject(next)) throw varSubError(`lhsJsonPath '${path}': '${step}' is not an object`);
-    target = next;
+function mutatedValue(variable: Variable, rhs: VariableValue, type: PrimitiveType | null, m: VariableMutation): VariableValue {
+  if (!isMutationType(m.operation)) throw new ValueError(`unknown operation '${m.operation}'`);
+  const operation = m.operation;
+  if (m.lhsJsonPath !== undefined) {
+    // A member that is not there yet (or is null) simply receives the RHS; an existing one is
+    // operated on as the type it has.
+    return updateJsonPath(variable.value, m.lhsJsonPath, (current) =>
+      isNull(current) ? rhs : operate(operation, current, rhs),
+    );
   }
-  target[steps.at(-1) as string] = toPlain(rhs);
-  return valueOfJson(root);
+  const result = operate(operation, variable.value, rhs, type);
+  // Whatever the operation gave, the variable keeps its declared type (or fails here).
+  return type === null ? result : castImplicitly(result, type);
+}
+
+/** The RHS: an assignment, a literal (legacy), or the output of the node the edge leaves (legacy). */
+function rhsOf(view: RunState, source: NodeRun, m: VariableMutation): VariableValue {
+  const thread = source.id.threadRunNumber;
+  if (m.rhsAssignment) return resolveAssignment(view, thread, m.rhsAssignment);
+  if (m.literalValue) return m.literalValue;
+  const output = nodeOutput(view, source) ?? {};
+  return m.nodeOutput?.jsonpath ? resolveAssignment(view, thread, { literalValue: output, jsonPath: m.nodeOutput.jsonpath }) : output;
+}
+
+/** The type the variable was declared with, in the thread spec of the thread that owns it. */
+function declaredType(view: RunState, spec: WfSpec, variable: Variable): PrimitiveType | null {
+  const owner = threadRun(view, variable.id.threadRunNumber);
+  const def = threadSpecOf(spec, owner.threadSpecName).variableDefs.find((d) => d.varDef.name === variable.id.name);
+  return def?.varDef.typeDef.primitiveType ?? null;
 }

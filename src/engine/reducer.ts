@@ -5,8 +5,10 @@ import { onChildWfRunEnded } from './child-workflows.ts';
 import type { Command, EngineContext, Effect } from './commands.ts';
 import { isTerminal } from './run-state.ts';
 import { entrypointNodeName, threadSpecOf } from './spec.ts';
+import { onLifecycleCommand } from './lifecycle.ts';
 import { onSleepMatured } from './sleep.ts';
-import { onTaskClaimed, onTaskReported } from './tasks.ts';
+import { onTaskRetryDue } from './task-attempts.ts';
+import { onTaskAttemptTimedOut, onTaskClaimed, onTaskReported } from './tasks.ts';
 import { createThreadVariables, InputError } from './thread-variables.ts';
 import { advanceThreads, arrive } from './threads.ts';
 import type { RunState, ThreadRun } from './types.ts';
@@ -33,13 +35,30 @@ export function advanceInPlace(state: RunState | null, command: Command, ctx: En
   }
   if (!state) throw notFound('WfRun does not exist');
   const wasRunning = !isTerminal(state.wfRun.status);
-  if (command.type === 'TaskClaimed') onTaskClaimed(state, command, ctx);
-  else if (command.type === 'TaskReported') onTaskReported(state, command, ctx, effects);
-  else if (command.type === 'SleepMatured') onSleepMatured(state, command, ctx);
-  else onChildWfRunEnded(state, command);
+  applyToRun(state, command, ctx, effects);
   advanceThreads(state, ctx, effects);
   if (wasRunning) notifyParentIfEnded(state, effects);
   return { state, effects };
+}
+
+/** What a command does to an existing run, before the threads advance. */
+function applyToRun(state: RunState, command: Exclude<Command, { type: 'RunWf' }>, ctx: EngineContext, effects: Effect[]): void {
+  switch (command.type) {
+    case 'TaskClaimed': return onTaskClaimed(state, command, ctx, effects);
+    case 'TaskReported': return onTaskReported(state, command, ctx, effects);
+    case 'SleepMatured': return onSleepMatured(state, command, ctx);
+    case 'TaskRetryDue': return onTaskRetryDue(state, command, ctx, effects);
+    case 'TaskAttemptTimedOut': return onTaskAttemptTimedOut(state, command, ctx, effects);
+    case 'ChildWfRunEnded': return onChildWfRunEnded(state, command);
+    case 'StopThreadRun':
+    case 'ResumeThreadRun':
+    case 'RescueThreadRun':
+      return onLifecycleCommand(state, command, ctx, effects);
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 function startWfRun(cmd: Extract<Command, { type: 'RunWf' }>, ctx: EngineContext, effects: Effect[]): RunState {

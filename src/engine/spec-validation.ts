@@ -11,6 +11,9 @@ import {
   normalizeSleep, normalizeWaitForChildWf, normalizeWaitForCondition, normalizeWaitForThreads,
 } from './node-specs.ts';
 import { isPlainObject, normalizeValue, typeOfValue, ValueError } from './values.ts';
+import { COMPARATORS, isComparator } from './comparators.ts';
+import { isMutationType, MUTATION_TYPES } from './operations.ts';
+import { normalizeExponentialBackoff } from './task-attempts.ts';
 
 const ALL_NODE_TYPES = [
   'entrypoint', 'exit', 'task', 'externalEvent', 'startThread', 'waitForThreads', 'nop', 'sleep', 'userTask',
@@ -92,7 +95,6 @@ function normalizeNode(path: string, nodeName: string, raw: unknown): Node {
   const read = NODE_READERS[type];
   if (!read) fail(path, `node '${nodeName}' is of type '${type}', which this version of Colt does not run yet`);
   const failureHandlers = normalizeFailureHandlers(`${path}.failureHandlers`, raw.failureHandlers);
-  if (failureHandlers.length > 0) fail(`${path}.failureHandlers`, 'failure handlers on nodes are not supported yet');
   const body = raw[type];
   if (!isPlainObject(body)) fail(`${path}.${type}`, 'must be an object');
   return {
@@ -110,15 +112,13 @@ function normalizeTaskNode(path: string, raw: Record<string, unknown>): NonNulla
   const timeoutSeconds = integerAt(`${path}.timeoutSeconds`, raw.timeoutSeconds ?? 0);
   const retries = integerAt(`${path}.retries`, raw.retries ?? 0);
   if (timeoutSeconds < 0 || retries < 0) fail(path, 'timeoutSeconds and retries must not be negative');
-  if (raw.exponentialBackoff !== undefined) {
-    fail(`${path}.exponentialBackoff`, 'exponential backoff is not supported yet');
-  }
   return {
     ...(dynamic
       ? { dynamicTask: normalizeAssignment(`${path}.dynamicTask`, raw.dynamicTask) }
       : { taskDefId: { name: (raw.taskDefId as { name: string }).name } }),
     timeoutSeconds,
     retries,
+    ...(raw.exponentialBackoff === undefined ? {} : { exponentialBackoff: normalizeExponentialBackoff(`${path}.exponentialBackoff`, raw.exponentialBackoff) }),
     variables: arrayAt(`${path}.variables`, raw.variables).map((a, i) => normalizeAssignment(`${path}.variables[${i}]`, a)),
   };
 }
@@ -154,7 +154,9 @@ function normalizeEdge(path: string, raw: unknown): Edge {
   if (raw.condition !== undefined) edge.condition = normalizeAssignment(`${path}.condition`, raw.condition);
   if (raw.legacyCondition !== undefined) {
     const c = raw.legacyCondition;
-    if (!isPlainObject(c) || typeof c.comparator !== 'string') fail(`${path}.legacyCondition`, 'needs a comparator');
+    if (!isPlainObject(c) || typeof c.comparator !== 'string' || !isComparator(c.comparator)) {
+      fail(`${path}.legacyCondition.comparator`, `must be one of ${COMPARATORS.join(', ')}`);
+    }
     edge.legacyCondition = {
       comparator: c.comparator as Comparator,
       left: normalizeAssignment(`${path}.legacyCondition.left`, c.left),
@@ -166,13 +168,16 @@ function normalizeEdge(path: string, raw: unknown): Edge {
 
 function normalizeMutation(path: string, raw: unknown): VariableMutation {
   if (!isPlainObject(raw) || typeof raw.lhsName !== 'string') fail(`${path}.lhsName`, 'is required');
-  const mutation: VariableMutation = { lhsName: raw.lhsName, operation: String(raw.operation ?? 'ASSIGN') };
-  if (mutation.operation !== 'ASSIGN') fail(`${path}.operation`, `'${mutation.operation}' mutations are not supported yet`);
+  const operation = String(raw.operation ?? 'ASSIGN');
+  if (!isMutationType(operation)) fail(`${path}.operation`, `'${operation}' is not one of ${MUTATION_TYPES.join(', ')}`);
+  const mutation: VariableMutation = { lhsName: raw.lhsName, operation };
   if (typeof raw.lhsJsonPath === 'string') mutation.lhsJsonPath = raw.lhsJsonPath;
   if (raw.rhsAssignment !== undefined) mutation.rhsAssignment = normalizeAssignment(`${path}.rhsAssignment`, raw.rhsAssignment);
   else if (raw.literalValue !== undefined) mutation.literalValue = valueAt(`${path}.literalValue`, raw.literalValue);
-  else if (raw.nodeOutput !== undefined) mutation.nodeOutput = isPlainObject(raw.nodeOutput) ? raw.nodeOutput : {};
-  else fail(path, 'needs rhsAssignment, literalValue or nodeOutput');
+  else if (raw.nodeOutput !== undefined) {
+    const jsonpath = isPlainObject(raw.nodeOutput) ? raw.nodeOutput.jsonpath : undefined;
+    mutation.nodeOutput = typeof jsonpath === 'string' ? { jsonpath } : {};
+  } else fail(path, 'needs rhsAssignment, literalValue or nodeOutput');
   return mutation;
 }
 
@@ -193,18 +198,31 @@ export function normalizeAssignment(path: string, raw: unknown): VariableAssignm
       ),
     };
   } else if (isPlainObject(raw.expression)) {
-    const e = raw.expression;
-    if (e.comparator === undefined) fail(`${path}.expression`, 'arithmetic expressions are not supported yet');
-    a.expression = {
-      lhs: normalizeAssignment(`${path}.expression.lhs`, e.lhs),
-      rhs: normalizeAssignment(`${path}.expression.rhs`, e.rhs),
-      ...(typeof e.comparator === 'string' ? { comparator: e.comparator as never } : {}),
-      ...(typeof e.operation === 'string' ? { operation: e.operation } : {}),
-    };
+    a.expression = normalizeExpression(`${path}.expression`, raw.expression);
+  } else if (isPlainObject(raw.sizeOf)) {
+    a.sizeOf = { operand: normalizeAssignment(`${path}.sizeOf.operand`, raw.sizeOf.operand) };
   } else {
-    fail(path, 'needs one of variableName, literalValue, nodeOutput, formatString, expression');
+    fail(path, 'needs one of variableName, literalValue, nodeOutput, formatString, expression, sizeOf');
   }
   return a;
+}
+
+/** `{lhs, mutationType | comparator, rhs}`; `operation` is the older name of `mutationType`. */
+function normalizeExpression(path: string, e: Record<string, unknown>): NonNullable<VariableAssignment['expression']> {
+  const operation = e.mutationType ?? e.operation;
+  const operands = { lhs: normalizeAssignment(`${path}.lhs`, e.lhs), rhs: normalizeAssignment(`${path}.rhs`, e.rhs) };
+  if ((operation === undefined) === (e.comparator === undefined)) fail(path, 'needs exactly one of mutationType and comparator');
+  if (e.comparator !== undefined) {
+    if (typeof e.comparator !== 'string' || !isComparator(e.comparator)) {
+      fail(`${path}.comparator`, `'${String(e.comparator)}' is not one of ${COMPARATORS.join(', ')}`);
+    }
+    return { ...operands, comparator: e.comparator };
+  }
+  const field = e.mutationType === undefined ? 'operation' : 'mutationType';
+  if (typeof operation !== 'string' || !isMutationType(operation)) {
+    fail(`${path}.${field}`, `'${String(operation)}' is not one of ${MUTATION_TYPES.join(', ')}`);
+  }
+  return { ...operands, mutationType: operation };
 }
 
 function normalizeThreadVarDef(path: string, raw: unknown): ThreadVarDef {
@@ -308,11 +326,13 @@ function checkThreadReferences(path: string, node: Node, threadSpecs: Record<str
       }
     }
   }
-  (node.waitForThreads?.perThreadFailureHandlers ?? []).forEach((h, i) => {
-    if (!threadSpecs[h.handlerSpecName]) {
-      fail(`${path}.waitForThreads.perThreadFailureHandlers[${i}].handlerSpecName`, `thread spec '${h.handlerSpecName}' does not exist`);
-    }
-  });
+  const handlers = [
+    ...node.failureHandlers.map((h, i) => [`failureHandlers[${i}]`, h] as const),
+    ...(node.waitForThreads?.perThreadFailureHandlers ?? []).map((h, i) => [`waitForThreads.perThreadFailureHandlers[${i}]`, h] as const),
+  ];
+  for (const [field, h] of handlers) {
+    if (!threadSpecs[h.handlerSpecName]) fail(`${path}.${field}.handlerSpecName`, `thread spec '${h.handlerSpecName}' does not exist`);
+  }
 }
 
 function checkTaskNode(path: string, task: NonNullable<Node['task']>, taskDefs: ReadonlyMap<string, TaskDef>, declared: Map<string, PrimitiveType>): void {
@@ -343,7 +363,7 @@ function checkAssignment(path: string, a: VariableAssignment, declared: Map<stri
   if (a.variableName !== undefined && !declared.has(a.variableName)) {
     fail(path, `reference to undeclared variable '${a.variableName}'`);
   }
-  if (a.nodeOutput && !(a.nodeOutput.nodeName in thread.nodes)) {
+  if (typeof a.nodeOutput?.nodeName === 'string' && !(a.nodeOutput.nodeName in thread.nodes)) {
     fail(path, `output of unknown node '${a.nodeOutput.nodeName}'`);
   }
 }

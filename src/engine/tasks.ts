@@ -1,17 +1,17 @@
 // TASK nodes: a TaskRun per visit, one attempt per try, dispatched to the TaskDef's queue;
-// claims and reports move attempts; a finished TaskRun completes or fails its node.
+// claims, reports and timeouts move attempts; a finished TaskRun completes or fails its node.
 import { notFound } from '../errors.ts';
 import { resolveAssignment } from './assignments.ts';
 import { MissingTaskDefError, type Command, type EngineContext, type Effect } from './commands.ts';
 import { failure, NodeFailureError, varSubError } from './failures.ts';
 import { nodeRunKey } from './run-state.ts';
+import { canRetry, dispatch, newAttempt, retry, timeoutTimer } from './task-attempts.ts';
 import { completeNode, failNode } from './threads.ts';
 import type { Failure, Node, NodeRun, RunState, TaskAttempt, TaskDef, TaskRun, TaskStatus, VariableValue } from './types.ts';
 import { castImplicitly, typeOfValue, ValueError } from './values.ts';
 
 const DEFAULT_TIMEOUT_SECONDS = 60;
 const OPEN_ATTEMPT: readonly TaskStatus[] = ['TASK_SCHEDULED', 'TASK_RUNNING'];
-const RETRYABLE: readonly TaskStatus[] = ['TASK_FAILED', 'TASK_TIMEOUT'];
 
 export function arriveAtTask(
   state: RunState,
@@ -35,6 +35,7 @@ export function arriveAtTask(
     status: 'TASK_SCHEDULED',
     timeoutSeconds: task.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS,
     totalAttempts: 1 + task.retries,
+    ...(task.exponentialBackoff ? { exponentialBackoff: task.exponentialBackoff } : {}),
   };
   state.taskRuns[taskGuid] = taskRun;
   nodeRun.task = { taskRunId: taskRun.id };
@@ -53,7 +54,8 @@ function taskInputs(state: RunState, nodeRun: NodeRun, task: NonNullable<Node['t
   });
 }
 
-export function onTaskClaimed(state: RunState, cmd: Extract<Command, { type: 'TaskClaimed' }>, ctx: EngineContext): void {
+/** A worker took the attempt: it is RUNNING, and its timeout timer starts now. */
+export function onTaskClaimed(state: RunState, cmd: Extract<Command, { type: 'TaskClaimed' }>, ctx: EngineContext, effects: Effect[]): void {
   const { taskRun, attempt } = openAttempt(state, cmd.taskGuid, cmd.attemptNumber);
   if (attempt?.status !== 'TASK_SCHEDULED') return;
   attempt.status = 'TASK_RUNNING';
@@ -61,6 +63,7 @@ export function onTaskClaimed(state: RunState, cmd: Extract<Command, { type: 'Ta
   attempt.taskWorkerId = cmd.taskWorkerId;
   if (cmd.taskWorkerVersion !== undefined) attempt.taskWorkerVersion = cmd.taskWorkerVersion;
   taskRun.status = 'TASK_RUNNING';
+  effects.push(timeoutTimer(taskRun, cmd.attemptNumber));
 }
 
 /** A worker's result for one attempt. Results for attempts no longer open change nothing. */
@@ -74,12 +77,28 @@ export function onTaskReported(
   if (!attempt || !OPEN_ATTEMPT.includes(attempt.status)) return;
   recordReport(attempt, cmd, ctx);
   if (attempt.status === 'TASK_SUCCESS') checkOutput(attempt, taskDefOf(ctx, taskRun.taskDefId.name));
-  if (RETRYABLE.includes(attempt.status) && taskRun.attempts.length < taskRun.totalAttempts) {
-    taskRun.attempts.push(newAttempt(ctx));
-    taskRun.status = 'TASK_SCHEDULED';
-    effects.push(dispatch(taskRun, taskRun.attempts.length - 1));
-    return;
-  }
+  endAttempt(state, taskRun, attempt, ctx, effects);
+}
+
+/** The timeout timer of a claimed attempt: no report came in time. A stale timer (attempt already ended) changes nothing. */
+export function onTaskAttemptTimedOut(
+  state: RunState,
+  cmd: Extract<Command, { type: 'TaskAttemptTimedOut' }>,
+  ctx: EngineContext,
+  effects: Effect[],
+): void {
+  const taskRun = state.taskRuns[cmd.taskGuid];
+  const attempt = taskRun?.attempts[cmd.attemptNumber];
+  if (!taskRun || attempt?.status !== 'TASK_RUNNING') return;
+  attempt.status = 'TASK_TIMEOUT';
+  attempt.endTime = ctx.now;
+  attempt.error = { type: 'TIMEOUT', message: `no result within ${taskRun.timeoutSeconds} s of the claim` };
+  endAttempt(state, taskRun, attempt, ctx, effects);
+}
+
+/** An attempt has ended: retry it, or end the TaskRun with it and complete or fail the node. */
+function endAttempt(state: RunState, taskRun: TaskRun, attempt: TaskAttempt, ctx: EngineContext, effects: Effect[]): void {
+  if (canRetry(taskRun, attempt)) return retry(taskRun, ctx, effects);
   taskRun.status = attempt.status;
   const nodeRun = state.nodeRuns[nodeRunKey(taskRun.source.taskNode.nodeRunId.threadRunNumber, taskRun.source.taskNode.nodeRunId.position)] as NodeRun;
   if (attempt.status === 'TASK_SUCCESS') completeNode(nodeRun, ctx);
@@ -132,28 +151,9 @@ function failureOfAttempt(attempt: TaskAttempt): Failure {
       const e = attempt.exception ?? { name: 'task-exception', message: '' };
       return failure(e.name, e.message, e.content);
     }
-    case 'TASK_TIMEOUT': return failure('TIMEOUT', 'task attempt timed out');
+    case 'TASK_TIMEOUT': return failure('TIMEOUT', attempt.error?.message ?? 'task attempt timed out');
     case 'TASK_OUTPUT_SERDE_ERROR': return failure('VAR_MUTATION_ERROR', attempt.error?.message ?? 'task output did not match the TaskDef');
     case 'TASK_INPUT_VAR_SUB_ERROR': return failure('VAR_SUB_ERROR', attempt.error?.message ?? 'task input could not be computed');
     default: return failure('TASK_FAILURE', attempt.error?.message ?? 'task failed');
   }
 }
-
-function newAttempt(ctx: EngineContext): TaskAttempt {
-  return { status: 'TASK_SCHEDULED', scheduleTime: ctx.now, maskedValue: false };
-}
-
-function dispatch(taskRun: TaskRun, attemptNumber: number): Effect {
-  return {
-    type: 'DispatchTask',
-    task: {
-      taskRunId: taskRun.id,
-      taskDefId: taskRun.taskDefId,
-      attemptNumber,
-      variables: taskRun.inputVariables,
-      createdAt: taskRun.attempts[attemptNumber]?.scheduleTime ?? taskRun.scheduledAt,
-      source: taskRun.source,
-    },
-  };
-}
-

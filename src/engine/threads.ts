@@ -2,7 +2,8 @@
 // halt. Runs every thread until nothing moves (LittleHorse's advance loop), inside one command.
 import { resolveAssignment } from './assignments.ts';
 import { arriveAtRunChildWf, arriveAtWaitForChildWf, childWfRunHasEnded } from './child-workflows.ts';
-import { arriveAtStartMultipleThreads, arriveAtStartThread, haltThread } from './child-threads.ts';
+import { arriveAtStartMultipleThreads, arriveAtStartThread } from './child-threads.ts';
+import { followFailureHandler, haltThread, handleNodeFailure } from './lifecycle.ts';
 import type { EngineContext, Effect } from './commands.ts';
 import { compare } from './comparators.ts';
 import { failure, NodeFailureError, statusOfFailure } from './failures.ts';
@@ -27,34 +28,50 @@ export function advanceThreads(state: RunState, ctx: EngineContext, effects: Eff
   mirrorEntrypoint(state);
 }
 
-/** The WfRun's status is always thread 0's. */
+/** The WfRun's status (and end) is always thread 0's. */
 function mirrorEntrypoint(state: RunState): void {
   const entrypoint = state.wfRun.threadRuns[0] as ThreadRun;
   state.wfRun.status = entrypoint.status;
-  if (entrypoint.endTime !== undefined) state.wfRun.endTime = entrypoint.endTime;
+  if (entrypoint.endTime === undefined) delete state.wfRun.endTime;
+  else state.wfRun.endTime = entrypoint.endTime;
 }
 
 /** One move of a thread; false when it waits. */
 function stepThread(state: RunState, ctx: EngineContext, thread: ThreadRun, effects: Effect[]): boolean {
   if (thread.status === 'HALTING') return finishHalting(state, thread);
+  if (thread.status === 'HALTED') return followFailureHandler(state, ctx, thread);
   if (thread.status !== 'RUNNING') return false;
   const nodeRun = currentNodeRun(state, thread);
-  if (nodeRun.status === 'ERROR' || nodeRun.status === 'EXCEPTION') {
-    failThread(state, ctx, thread, nodeRun.failures.at(-1) as Failure);
-    return true;
-  }
+  if (nodeRun.status === 'ERROR' || nodeRun.status === 'EXCEPTION') return afterFailure(state, ctx, thread, nodeRun, effects);
   const node = nodeOf(ctx.spec, thread.threadSpecName, nodeRun.nodeName);
   if (nodeRun.status === 'RUNNING') return guarded(ctx, nodeRun, () => waitIsOver(state, ctx, thread, nodeRun, node, effects));
   if (nodeRun.status !== 'COMPLETED' || node.exit) return false;
+  leaveNode(state, ctx, thread, nodeRun, true, effects);
+  return true;
+}
+
+/**
+ * A failed node: a handled failure lets the thread continue past the node (without the edge's
+ * mutations); a matching failure handler starts; otherwise the thread fails.
+ */
+function afterFailure(state: RunState, ctx: EngineContext, thread: ThreadRun, nodeRun: NodeRun, effects: Effect[]): boolean {
+  const f = nodeRun.failures.at(-1) as Failure;
+  if (f.wasProperlyHandled) leaveNode(state, ctx, thread, nodeRun, false, effects);
+  else if (f.failureHandlerThreadRunId !== undefined || !handleNodeFailure(state, ctx, thread, nodeRun, f, effects)) failThread(state, ctx, thread, f);
+  return true;
+}
+
+/** Leaves a node by its first true edge (with that edge's mutations, if asked) and arrives at the next. */
+export function leaveNode(state: RunState, ctx: EngineContext, thread: ThreadRun, nodeRun: NodeRun, withMutations: boolean, effects: Effect[]): void {
+  const node = nodeOf(ctx.spec, thread.threadSpecName, nodeRun.nodeName);
   try {
     const edge = chooseEdge(state, thread, node);
-    applyMutations(state, ctx.spec, nodeRun, edge.variableMutations);
+    if (withMutations) applyMutations(state, ctx.spec, nodeRun, edge.variableMutations);
     arrive(state, ctx, thread, edge.sinkNodeName, effects);
   } catch (err) {
     if (!(err instanceof NodeFailureError)) throw err;
     failNode(ctx, nodeRun, { ...err.failure, message: `Failed evaluating edge: ${err.failure.message}` });
   }
-  return true;
 }
 
 /** Re-checks a node that waits on something other than a command of its own; true when it finished. */
@@ -188,7 +205,7 @@ export function failNode(ctx: EngineContext, nodeRun: NodeRun, f: Failure): void
 }
 
 /** No handler caught the failure: the thread ends with it, and its children are halted. */
-function failThread(state: RunState, ctx: EngineContext, thread: ThreadRun, f: Failure): void {
+export function failThread(state: RunState, ctx: EngineContext, thread: ThreadRun, f: Failure): void {
   thread.errorMessage = f.message;
   thread.failure = f;
   for (const n of thread.childThreadIds) haltThread(state, threadRun(state, n), { parentHalted: { parentThreadId: thread.number } });

@@ -51,7 +51,8 @@ export interface VariableAssignment {
   literalValue?: VariableValue;
   formatString?: { format: VariableAssignment; args: VariableAssignment[] };
   nodeOutput?: { nodeName: string };
-  expression?: { lhs: VariableAssignment; operation?: string; comparator?: Comparator; rhs: VariableAssignment };
+  expression?: { lhs: VariableAssignment; mutationType?: string; comparator?: Comparator; rhs: VariableAssignment };
+  sizeOf?: { operand: VariableAssignment };
   jsonPath?: string;
   targetType?: TypeDefinition;
 }
@@ -171,6 +172,8 @@ export interface Failure {
   message: string;
   content?: VariableValue;
   wasProperlyHandled: boolean;
+  /** The FAILURE_HANDLER thread started for this failure, if any. */
+  failureHandlerThreadRunId?: number;
 }
 
 export type ThreadType = 'ENTRYPOINT' | 'CHILD' | 'INTERRUPT' | 'FAILURE_HANDLER';
@@ -197,6 +200,8 @@ export interface ThreadRun {
 
 export type HaltReason =
   | { parentHalted: { parentThreadId: number } }
+  | { manualHalt: Record<string, never> }
+  | { handlingFailure: { handlerThreadId: number } }
   | { haltedByParent: { parentThreadRunNumber: number; waitingNodeRunPosition: number } };
 
 export interface WfRun {
@@ -316,4 +321,6 @@ export interface ScheduledTask {
   variables: VarNameAndVal[];
   createdAt: string;
   source: TaskRun['source'];
+  /** Colt's addition, not sent to HTTP workers: the attempt's timeout, which Colt's SDK enforces itself (absent: 60). */
+  timeoutSeconds?: number;
 }

@@ -1,6 +1,7 @@
 // VariableValue helpers: reading LittleHorse's JSON form, plain JSON typed by a declared type,
-// and the implicit casts of assignment. Errors are thrown as ValueError; callers decide what
-// they mean (a 400 at RunWf, a VAR_SUB_ERROR at run time).
+// and the casts (implicit on assignment, explicit with `targetType`). Errors are thrown as
+// ValueError; callers decide what they mean (a 400 at RunWf, a VAR_SUB_ERROR at run time).
+import { isValidName } from '../ids.ts';
 import type { PrimitiveType, VariableValue } from './types.ts';
 
 export class ValueError extends Error {
@@ -90,7 +91,16 @@ export function normalizeValue(raw: unknown): VariableValue {
   return fromPlain(type, plain);
 }
 
-/** Implicit casts of assignment: same type, INT -> DOUBLE, any primitive -> STR. */
+/** A JSON value (found by a path, an array item) typed by its JavaScript shape. */
+export function valueOfJson(json: unknown): VariableValue {
+  if (json === null || json === undefined) return {};
+  if (typeof json === 'string') return { str: json };
+  if (typeof json === 'boolean') return { bool: json };
+  if (typeof json === 'number') return Number.isInteger(json) ? { int: json } : { double: json };
+  return Array.isArray(json) ? { jsonArr: json } : { jsonObj: json as Record<string, unknown> };
+}
+
+/** Implicit casts of assignment: same type, INT -> DOUBLE, any primitive -> STR. NULL stays NULL. */
 export function castImplicitly(value: VariableValue, target: PrimitiveType): VariableValue {
   const source = typeOfValue(value);
   if (source === null || source === target) return value;
@@ -99,9 +109,64 @@ export function castImplicitly(value: VariableValue, target: PrimitiveType): Var
   throw new ValueError(`cannot assign a ${source} to a ${target} without a cast`);
 }
 
+/**
+ * Explicit casts (`targetType`): the implicit ones, DOUBLE -> INT (truncating), TIMESTAMP -> INT
+ * (epoch millis) and STR -> INT, DOUBLE, BOOL, BYTES, WF_RUN_ID. NULL stays NULL.
+ */
+export function castExplicitly(value: VariableValue, target: PrimitiveType): VariableValue {
+  const source = typeOfValue(value);
+  if (source === 'DOUBLE' && target === 'INT') return { int: safeInteger(Math.trunc(value.double as number)) };
+  if (source === 'TIMESTAMP' && target === 'INT') return { int: Date.parse(value.utcTimestamp as string) };
+  if (source === 'STR' && target !== 'STR') return parseString(value.str as string, target);
+  try {
+    return castImplicitly(value, target);
+  } catch {
+    throw new ValueError(`cannot cast a ${source} to ${target}`);
+  }
+}
+
+/** STR -> another type. Text is trimmed first, as LittleHorse does for BOOL. */
+function parseString(text: string, target: PrimitiveType): VariableValue {
+  const trimmed = text.trim();
+  const refuse = () => new ValueError(`cannot cast STR '${text}' to ${target}`);
+  switch (target) {
+    case 'INT':
+      if (/^[-+]?\d+$/.test(trimmed)) return { int: safeInteger(Number(trimmed)) };
+      throw refuse();
+    case 'DOUBLE':
+      if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed)) return { double: Number(trimmed) };
+      throw refuse();
+    case 'BOOL':
+      if (/^(true|false)$/i.test(trimmed)) return { bool: trimmed.toLowerCase() === 'true' };
+      throw refuse();
+    case 'BYTES':
+      // The string's content, not a decoding of it: BYTES travel base64-encoded.
+      return { bytes: Buffer.from(text, 'utf8').toString('base64') };
+    case 'WF_RUN_ID':
+      // A child WfRun's id is its `parent_child` chain; each part is a name.
+      if (trimmed.split('_').every(isValidName)) return { wfRunId: { id: trimmed } };
+      throw refuse();
+    default:
+      throw refuse();
+  }
+}
+
+/**
+ * The natural string form: text as is, numbers as Java prints them (a DOUBLE keeps its `.0`),
+ * JSON as JSON, BYTES as base64, a WfRunId as its id, a TIMESTAMP as ISO-8601.
+ */
 export function stringForm(value: VariableValue): string {
   const plain = toPlain(value);
-  return typeof plain === 'string' ? plain : JSON.stringify(plain);
+  if (typeof plain === 'string') return plain;
+  if (value.double !== undefined && Number.isInteger(value.double) && !/e/i.test(String(value.double))) {
+    return `${value.double}.0`;
+  }
+  return JSON.stringify(plain);
+}
+
+function safeInteger(n: number): number {
+  if (!Number.isSafeInteger(n)) throw new ValueError(`${n} is outside the INT range Colt can hold exactly`);
+  return n;
 }
 
 function parseInteger(plain: unknown): number {

@@ -1,7 +1,8 @@
 // WAIT_FOR_THREADS: waits on child ThreadRuns by strategy (ALL, FIRST, ANY); a failed child may be
 // rescued by a per-thread failure handler, run as a child of the failed thread with the failure as INPUT.
 import { resolveAssignment } from './assignments.ts';
-import { haltThread, startChildThread } from './child-threads.ts';
+import { startChildThread } from './child-threads.ts';
+import { haltThread } from './lifecycle.ts';
 import type { EngineContext, Effect } from './commands.ts';
 import { matchingHandler } from './failure-handlers.ts';
 import { failure, NodeFailureError, statusOfFailure, varSubError } from './failures.ts';

@@ -71,7 +71,7 @@ export class TaskWorkerService {
         ...(req.taskWorkerVersion ? { taskWorkerVersion: req.taskWorkerVersion } : {}),
       });
       const attempt = state.taskRuns[taskGuid]?.attempts[task.attemptNumber];
-      return attempt?.status === 'TASK_RUNNING' && attempt.taskWorkerId === req.clientId ? task : null;
+      return attempt?.status === 'TASK_RUNNING' && attempt.taskWorkerId === req.clientId ? littleHorseTask(task) : null;
     } catch (err) {
       if (err instanceof ColtError && err.code === 'NOT_FOUND') return null; // the WfRun was deleted
       throw err;
@@ -114,6 +114,11 @@ export class TaskWorkerService {
     await Promise.all([...this.pollers.values()].map((p) => p.close()));
     this.pollers.clear();
   }
+}
+
+/** LittleHorse's ScheduledTask fields only: the timeout runs on the server for polled tasks (from the claim). */
+function littleHorseTask({ timeoutSeconds: _serverSide, ...task }: ScheduledTask): ScheduledTask {
+  return task;
 }
 
 function exceptionOf(e: NonNullable<ReportTaskRequest['exception']>): TaskException {

@@ -1,5 +1,6 @@
 // RunWf, Get/Delete WfRun, GetNodeRun, GetTaskRun, SearchWfRun.
 import type { CommandApplier } from '../apply/apply-command.ts';
+import type { Command } from '../engine/commands.ts';
 import { invalidArgument, notFound } from '../errors.ts';
 import { nodeRunKey } from '../engine/run-state.ts';
 import type { LHStatus, NodeRun, RunState, TaskRun, WfRun } from '../engine/types.ts';
@@ -25,6 +26,8 @@ export interface SearchWfRunRequest { wfSpecName?: string; status?: LHStatus; li
 
 export interface IdList<T> { results: T[]; bookmark?: string }
 
+export type ThreadCommand = Extract<Command, { type: 'StopThreadRun' | 'ResumeThreadRun' | 'RescueThreadRun' }>;
+
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
@@ -46,6 +49,11 @@ export class WfRunService {
     const variables = typedInputs(threadSpecOf(spec, spec.entrypointThreadName).variableDefs, req.variables ?? {});
     const state = await this.applier.runWf(tenant, spec, { type: 'RunWf', wfRunId, variables });
     return state.wfRun;
+  }
+
+  /** StopWfRun / ResumeWfRun / RescueThreadRun on one thread (0: the whole WfRun). */
+  async control(tenant: string, wfRunId: string, command: ThreadCommand): Promise<WfRun> {
+    return (await this.applier.apply(tenant, checkWfRunId('wfRunId', wfRunId), command)).wfRun;
   }
 
   async getWfRun(tenant: string, wfRunId: string): Promise<WfRun> {

@@ -125,11 +125,10 @@ describe('routes', () => {
 
   it('an operation of the contract not implemented yet is 501 UNIMPLEMENTED naming it', async () => {
     const api = client();
-    const stop = await api.post('/wfRun/x/stop', {});
-    expect(stop.status).toBe(501);
-    expect(stop.body).toEqual({ code: 'UNIMPLEMENTED', message: expect.stringContaining('POST /wfRun/x/stop') });
+    const assign = await api.post('/wfRun/x/userTaskRun/u1/assign', { userId: 'obi' });
+    expect(assign.status).toBe(501);
+    expect(assign.body).toEqual({ code: 'UNIMPLEMENTED', message: expect.stringContaining('POST /wfRun/x/userTaskRun/u1/assign') });
     for (const res of [
-      await api.post('/wfRun/x/resume', { threadRunNumber: 0 }),
       await api.get('/externalEventDef'),
       await api.post('/externalEventDef', { name: 'identity-verified' }),
       await api.get('/externalEventDef/identity-verified'),
@@ -150,7 +149,7 @@ describe('routes', () => {
   it('the 501 UNIMPLEMENTED answer is part of the contract', async () => {
     const doc = (await request(server.app).get('/openapi.json')).body;
     expect(doc.components.schemas.Error.properties.code.enum).toContain('UNIMPLEMENTED');
-    expect(Object.keys(doc.paths['/wfRun/{wfRunId}/stop'].post.responses)).toContain('501');
+    expect(Object.keys(doc.paths['/wfRun/{wfRunId}/userTaskRun/{userTaskRunId}/assign'].post.responses)).toContain('501');
   });
 
   it('an invalid Tenant-Id header is 400 naming it', async () => {
@@ -204,7 +203,7 @@ describe('routes', () => {
       await api.raw('/wfRun', 'application/json', '{'),
       await api.post('/wfRun', { wfSpecName: 'example-basic', variables: { 'input-name': 'x'.repeat(BODY_LIMIT) } }),
       await api.get('/nope'),
-      await api.post('/wfRun/r1/stop', {}),
+      await api.post('/wfRun/no-such-run/stop', {}),
     ];
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s >= 400).length).toBeGreaterThanOrEqual(responses.length - 3);

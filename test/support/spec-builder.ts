@@ -23,8 +23,9 @@ export const literal = (value: object) => ({ literalValue: value });
 export const output = (nodeName: string) => ({ nodeOutput: { nodeName } });
 export const assign = (lhsName: string, rhsAssignment: object, operation = 'ASSIGN') => ({ lhsName, operation, rhsAssignment });
 
-export function varDef(name: string, type: string, extra: Record<string, unknown> = {}) {
-  return { varDef: { name, typeDef: { primitiveType: type } }, accessLevel: 'PRIVATE_VAR', ...extra };
+/** A ThreadVarDef; `defaultValue` goes into the VariableDef, the rest (required, searchable...) beside it. */
+export function varDef(name: string, type: string, { defaultValue, ...extra }: Record<string, unknown> = {}) {
+  return { varDef: { name, typeDef: { primitiveType: type }, ...(defaultValue ? { defaultValue } : {}) }, accessLevel: 'PRIVATE_VAR', ...extra };
 }
 
 export function threadSpec(nodes: NodeDef[], variableDefs: object[] = []) {

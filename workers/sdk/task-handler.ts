@@ -9,6 +9,11 @@ export interface TaskContext {
   attemptNumber: number;
   /** Lines collected into the attempt's logOutput. */
   log(line: string): void;
+  /**
+   * Aborted when the attempt's timeoutSeconds have passed since the handler started: the attempt is
+   * then reported TASK_TIMEOUT (and retried if the node allows), and whatever the handler returns is dropped.
+   */
+  signal: AbortSignal;
 }
 
 /** Receives the TaskDef's inputs by name, as plain JSON; returns the output as plain JSON. */

@@ -1,6 +1,7 @@
 // Colt's TypeScript task worker: consumes one TaskDef's BullMQ queue, runs the handler, and applies
 // the attempt's result to the WfRun right here (reducer + commit + dispatch of the next task), so
-// results never take a second trip through a queue.
+// results never take a second trip through a queue. It commits no claim, so it enforces the
+// attempt's timeout itself: a handler still running timeoutSeconds after it started is TASK_TIMEOUT.
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { ColtError } from '../../src/errors.ts';
@@ -24,8 +25,13 @@ export interface TaskWorkerOptions {
 }
 
 type Report = Extract<Command, { type: 'TaskReported' }>;
+type Outcome = Pick<Report, 'status' | 'output' | 'error' | 'exception'>;
 
 const REPORT_RETRY_DELAYS_MS = [100, 500, 1_000, 2_000, 5_000, 10_000];
+/** LittleHorse's default, for jobs queued before they carried their timeout. */
+const DEFAULT_TIMEOUT_SECONDS = 60;
+/** setTimeout's largest delay; a longer timeout is, in practice, this one. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class TaskWorker {
   private readonly worker: Worker<TaskJobData>;
@@ -64,15 +70,17 @@ export class TaskWorker {
     const { task } = job.data;
     const startTime = new Date().toISOString();
     const logLines: string[] = [];
+    const abort = new AbortController();
     const context: TaskContext = {
       idempotencyKey: `${task.taskRunId.wfRunId}/${task.taskRunId.taskGuid}`,
       wfRunId: task.taskRunId.wfRunId,
       taskGuid: task.taskRunId.taskGuid,
       attemptNumber: task.attemptNumber,
       log: (line) => void logLines.push(line),
+      signal: abort.signal,
     };
     const inputs = Object.fromEntries(task.variables.map((v) => [v.varName, toPlain(v.value)]));
-    const outcome = await this.runHandler(inputs, context);
+    const outcome = await this.runWithDeadline(inputs, context, abort, task.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
     await this.report({
       type: 'TaskReported',
       taskGuid: task.taskRunId.taskGuid,
@@ -86,8 +94,28 @@ export class TaskWorker {
     this.onReported?.(task, outcome.status);
   }
 
+  /**
+   * The handler's outcome, or TASK_TIMEOUT once `timeoutSeconds` have passed (the handler's signal is
+   * then aborted, and what it returns later is dropped: the engine ignores reports for ended attempts).
+   */
+  private async runWithDeadline(inputs: Record<string, unknown>, context: TaskContext, abort: AbortController, timeoutSeconds: number): Promise<Outcome> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<Outcome>((resolve) => {
+      timer = setTimeout(() => {
+        const message = `the handler did not finish within ${timeoutSeconds} s`;
+        abort.abort(new Error(message));
+        resolve({ status: 'TASK_TIMEOUT', error: { type: 'TIMEOUT', message } });
+      }, Math.min(timeoutSeconds * 1000, MAX_TIMER_MS));
+    });
+    try {
+      return await Promise.race([this.runHandler(inputs, context), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** A TaskException is the task's business outcome (TASK_EXCEPTION); anything else is a technical failure (TASK_FAILED, retried). */
-  private async runHandler(inputs: Record<string, unknown>, context: TaskContext): Promise<Pick<Report, 'status' | 'output' | 'error' | 'exception'>> {
+  private async runHandler(inputs: Record<string, unknown>, context: TaskContext): Promise<Outcome> {
     try {
       const output = await this.handler(inputs, context);
       return { status: 'TASK_SUCCESS', output: this.outputValue(output) };

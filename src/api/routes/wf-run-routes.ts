@@ -20,6 +20,18 @@ export function wfRunRoutes(wfRuns: WfRunService): Router {
       }),
     );
   });
+  r.post('/wfRun/:wfRunId/stop', async (req, res) => {
+    await wfRuns.control(tenantOf(req), req.params.wfRunId, { type: 'StopThreadRun', threadRunNumber: req.body?.threadRunNumber ?? 0 });
+    res.status(200).end();
+  });
+  r.post('/wfRun/:wfRunId/resume', async (req, res) => {
+    await wfRuns.control(tenantOf(req), req.params.wfRunId, { type: 'ResumeThreadRun', threadRunNumber: req.body?.threadRunNumber ?? 0 });
+    res.status(200).end();
+  });
+  r.post('/wfRun/:wfRunId/rescue', async (req, res) => {
+    const { threadRunNumber = 0, skipCurrentNode = false } = req.body ?? {};
+    res.json(await wfRuns.control(tenantOf(req), req.params.wfRunId, { type: 'RescueThreadRun', threadRunNumber, skipCurrentNode }));
+  });
   r.get('/wfRun/:wfRunId', async (req, res) => {
     res.json(await wfRuns.getWfRun(tenantOf(req), req.params.wfRunId));
   });

@@ -136,6 +136,9 @@ function indexChanges(keys: Keys, tenant: string, before: LHStatus | null, after
     }
     ops.zadd.push([keys.runIndex(tenant, { status: after.status }), score, after.id]);
     ops.zadd.push([keys.runIndex(tenant, { wfSpecName: name, status: after.status }), score, after.id]);
+    if (before !== null && TERMINAL_STATUSES.includes(before) && !TERMINAL_STATUSES.includes(after.status)) {
+      ops.zadd.push([keys.activeRunsOfVersion(tenant, after.wfSpecId), score, after.id]); // rescued
+    }
     if (before !== null && TERMINAL_STATUSES.includes(after.status)) ops.zrem.push([keys.activeRunsOfVersion(tenant, after.wfSpecId), after.id]);
   }
   return ops;
