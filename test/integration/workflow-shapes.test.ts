@@ -6,7 +6,7 @@ import { startTaskWorkers, TaskException, type TaskDefinition, type TaskWorker }
 import request from 'supertest';
 import { expectError, expectOk } from '../support/api-client.ts';
 import { eventually } from '../support/processes.ts';
-import { assign, entry, exit, literal, output, task, threadSpec, varDef, variable, wfSpec } from '../support/spec-builder.ts';
+import { assign, entry, exit, literal, nop, output, task, threadSpec, varDef, variable, wfSpec } from '../support/spec-builder.ts';
 import { startTestServer } from '../support/server.ts';
 
 const server = startTestServer('workflow-shapes');
@@ -98,6 +98,41 @@ describe('if/else on a task output', () => {
     expect(shoutNode.nodeName).toBe(verdict);
     const taskRun = (await api.get(`/taskRun/branch-${word}/${shoutNode.task.taskRunId.taskGuid}`)).body;
     expect(taskRun.attempts[0].output).toEqual({ str: shouted });
+  });
+});
+
+describe('a loop with a counter (NOP and a back edge)', () => {
+  beforeAll(() =>
+    deploy(
+      wfSpec('count-to-three', {
+        entrypoint: threadSpec(
+          [
+            entry(),
+            nop('loop'),
+            {
+              ...task('say', 'shout', [{ formatString: { format: literal({ str: 'round {0}' }), args: [variable('count')] } }]),
+              edges: [{ sinkNodeName: 'again', variableMutations: [assign('count', literal({ int: 1 }), 'ADD'), assign('said', output('say'), 'ADD')] }],
+            },
+            nop('again', [
+              { sinkNodeName: 'loop', condition: { expression: { lhs: variable('count'), comparator: 'LESS_THAN', rhs: literal({ int: 3 }) } } },
+              { sinkNodeName: 'exit' },
+            ]),
+            exit({ returnContent: variable('said') }),
+          ],
+          [varDef('count', 'INT', { defaultValue: { int: 0 } }), varDef('said', 'JSON_ARR', { defaultValue: { jsonArr: [] } })],
+        ),
+      }),
+    ),
+  );
+
+  it('runs the task three times, counting, and collects each output', async () => {
+    expectOk(await api.post('/wfRun', { wfSpecName: 'count-to-three', id: 'loop-1' }));
+    const run = await finished('loop-1');
+    expect(run.status).toBe('COMPLETED');
+    expect(run.threadRuns[0].output).toEqual({ jsonArr: ['ROUND 0', 'ROUND 1', 'ROUND 2'] });
+    // ENTRYPOINT, then (loop, say, again) three times, then EXIT.
+    expect(run.threadRuns[0].currentNodePosition).toBe(10);
+    expect((await api.get('/nodeRun/loop-1/0/8')).body).toMatchObject({ nodeName: 'say', status: 'COMPLETED' });
   });
 });
 
