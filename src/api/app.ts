@@ -13,22 +13,29 @@ import { newGuid } from '../ids.ts';
 import type { MetadataService } from '../services/metadata-service.ts';
 import type { TaskWorkerService } from '../services/task-worker-service.ts';
 import type { WfRunService } from '../services/wf-run-service.ts';
+import type { ExternalEventService } from '../services/external-event-service.ts';
+import type { CloudflareServices } from '../services/cloudflare-services.ts';
+import { cloudflareApi } from './cloudflare/router.ts';
 import { errorMiddleware } from './error-middleware.ts';
 import type { QueueBoard } from './queue-board.ts';
 import { metadataRoutes } from './routes/metadata-routes.ts';
 import { taskWorkerRoutes } from './routes/task-worker-routes.ts';
 import { wfRunRoutes } from './routes/wf-run-routes.ts';
+import { externalEventRoutes } from './routes/external-event-routes.ts';
 
 export interface AppDeps {
   metadata: MetadataService;
   wfRuns: WfRunService;
   tasks: TaskWorkerService;
+  externalEvents: ExternalEventService;
   redis: Redis;
   logger: Logger;
   board?: QueueBoard;
   bodyLimit?: string;
   /** Tests turn this on so that every response is checked against the contract. */
   validateResponses?: boolean;
+  /** The Cloudflare-compatible surface (`/client/v4/...`, `/accounts/...`), with its own contract and envelope. */
+  cloudflare?: CloudflareServices;
 }
 
 export const OPENAPI_DOCUMENT = parseYaml(
@@ -52,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
     app.use('/admin/queues', (_req, _res, next) => void board.refresh().then(() => next(), next), board.router);
   }
 
+  if (deps.cloudflare) app.use(cloudflareApi(deps.cloudflare, { bodyLimit: deps.bodyLimit, validateResponses: deps.validateResponses }));
   app.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
   app.use(
     OpenApiValidator.middleware({
@@ -63,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(metadataRoutes(deps.metadata));
   app.use(wfRunRoutes(deps.wfRuns));
   app.use(taskWorkerRoutes(deps.tasks));
+  app.use(externalEventRoutes(deps.externalEvents));
   app.use(notImplemented);
   app.use(errorMiddleware);
   return app;

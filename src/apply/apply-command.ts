@@ -10,6 +10,8 @@ import { newGuid } from '../ids.ts';
 import { jobIdOf, type TaskEffect, type TaskQueues } from '../dispatch/task-queues.ts';
 import type { LoadedRun, RedisRunStore } from '../store/redis/run-store.ts';
 import type { Definitions } from './definitions.ts';
+import type { RedisCorrelatedEventStore } from '../store/redis/correlated-event-store.ts';
+import { Correlator } from './correlations.ts';
 
 const MAX_ATTEMPTS = 20;
 
@@ -17,6 +19,7 @@ export interface ApplyDeps {
   runs: RedisRunStore;
   definitions: Definitions;
   taskQueues: TaskQueues;
+  correlations: RedisCorrelatedEventStore;
   log: Logger;
   clock?: () => Date;
 }
@@ -28,18 +31,29 @@ export type SentEffect = Exclude<Effect, TimerEffect>;
 
 export class CommandApplier {
   private readonly clock: () => Date;
+  /** Hands CorrelatedEvents to the runs waiting for their key (through this commit path). */
+  readonly correlator: Correlator;
 
   constructor(private readonly deps: ApplyDeps) {
     this.clock = deps.clock ?? (() => new Date());
+    this.correlator = new Correlator(deps.correlations, (tenant, wfRunId, command) => this.apply(tenant, wfRunId, command));
   }
 
-  /** Starts a WfRun of `spec`; ALREADY_EXISTS if the id is taken. */
+  /**
+   * Starts a WfRun of `spec`; ALREADY_EXISTS if the id is taken. Events posted before the run
+   * existed are taken in by the same commit: the first try assumes there are none (the common
+   * case costs nothing); a commit refused because some wait loads them and tries again.
+   */
   async runWf(tenant: string, spec: WfSpec, command: RunWf): Promise<RunState> {
     const extraTaskDefs = new Set<string>();
+    let withEvents = command;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const outcome = await this.transition(tenant, null, spec, command, extraTaskDefs);
-      if (outcome === 'conflict') throw alreadyExists(`WfRun ${command.wfRunId} already exists`);
-      if (outcome !== 'retry') return outcome;
+      const outcome = await this.transition(tenant, null, spec, withEvents, extraTaskDefs);
+      if (outcome === 'conflict') {
+        const waiting = await this.deps.runs.eventsWaitingFor(tenant, command.wfRunId);
+        if (waiting === null) throw alreadyExists(`WfRun ${command.wfRunId} already exists`);
+        withEvents = { ...command, externalEvents: waiting };
+      } else if (outcome !== 'retry') return outcome;
     }
     throw new ColtError('UNAVAILABLE', `WfRun ${command.wfRunId} could not be started; try again`);
   }
@@ -63,6 +77,7 @@ export class CommandApplier {
     for (const effect of effects) {
       if (effect.type === 'StartChildWfRun') await this.startChild(tenant, effect);
       else if (effect.type === 'NotifyParentWfRun') await this.notifyParent(tenant, effect);
+      else if (effect.type === 'AwaitCorrelatedEvent') await this.correlator.awaitEvent(tenant, effect);
     }
   }
 
@@ -137,5 +152,6 @@ function effectId(effect: SentEffect): string {
     case 'DispatchTask': return jobIdOf(effect);
     case 'StartChildWfRun': return `start.${effect.childWfRunId}`;
     case 'NotifyParentWfRun': return `notify.${effect.childWfRunId}`;
+    case 'AwaitCorrelatedEvent': return `correlate.${effect.externalEventDefName}.${effect.correlationKey}`;
   }
 }

@@ -1,10 +1,17 @@
 // What can happen to a WfRun (commands in) and what the engine asks the outside world to do (effects out).
-import type { ChildWfRunResult, ScheduledTask, TaskDef, TaskError, TaskException, VariableValue, WfSpec } from './types.ts';
+import type { ChildWfRunResult, ExternalEvent, ScheduledTask, TaskDef, TaskError, TaskException, VariableValue, WfSpec } from './types.ts';
 
 export type ReportedTaskStatus = 'TASK_SUCCESS' | 'TASK_FAILED' | 'TASK_EXCEPTION';
 
 export type Command =
-  | { type: 'RunWf'; wfRunId: string; variables: Record<string, VariableValue>; parentWfRunId?: string }
+  | {
+      type: 'RunWf';
+      wfRunId: string;
+      variables: Record<string, VariableValue>;
+      parentWfRunId?: string;
+      /** ExternalEvents posted before the WfRun existed, which it takes in. */
+      externalEvents?: ExternalEvent[];
+    }
   | { type: 'TaskClaimed'; taskGuid: string; attemptNumber: number; taskWorkerId: string; taskWorkerVersion?: string }
   | {
       type: 'TaskReported';
@@ -24,11 +31,26 @@ export type Command =
   | { type: 'StopThreadRun'; threadRunNumber: number }
   | { type: 'ResumeThreadRun'; threadRunNumber: number }
   | { type: 'RescueThreadRun'; threadRunNumber: number; skipCurrentNode: boolean }
+  /**
+   * PutExternalEvent; a guid the run already has changes nothing. With `correlationKey` (a
+   * CorrelatedEvent), the event is only taken if a node run waits with that key, and is for it.
+   */
+  | {
+      type: 'ExternalEventArrived';
+      externalEventDefName: string;
+      guid: string;
+      content: VariableValue;
+      threadRunNumber?: number;
+      nodeRunPosition?: number;
+      correlationKey?: string;
+    }
   | TimerCommand;
 
 /** Commands that a timer applies when it is due. Each is ignored if what it was armed for is over. */
 export type TimerCommand =
   | { type: 'SleepMatured'; threadRunNumber: number; position: number }
+  /** An EXTERNAL_EVENT node's timeoutSeconds have passed: if it still waits, it fails with TIMEOUT. */
+  | { type: 'ExternalEventTimeout'; threadRunNumber: number; position: number }
   /** A backed-off retry's wait is over: the TASK_PENDING attempt is scheduled. */
   | { type: 'TaskRetryDue'; taskGuid: string; attemptNumber: number }
   /** A claimed attempt's timeoutSeconds have passed: if still TASK_RUNNING, it is TASK_TIMEOUT. */
@@ -51,7 +73,9 @@ export type Effect =
    * Apply `command` to this run later: `delayMs` after the commit (by Redis's clock, so never
    * early whatever the servers' clocks say), or at `atMs` (epoch millis). Armed by the commit itself.
    */
-  | { type: 'ArmTimer'; timerId: string; delayMs?: number; atMs?: number; command: TimerCommand };
+  | { type: 'ArmTimer'; timerId: string; delayMs?: number; atMs?: number; command: TimerCommand }
+  /** An EXTERNAL_EVENT node waits with a correlation key: deliver a CorrelatedEvent of that key, now or when it is put. */
+  | { type: 'AwaitCorrelatedEvent'; wfRunId: string; externalEventDefName: string; correlationKey: string };
 
 /** Everything the reducer may know besides the run: passed in, never fetched. */
 export interface EngineContext {

@@ -7,6 +7,7 @@ import { isTerminal } from './run-state.ts';
 import { entrypointNodeName, threadSpecOf } from './spec.ts';
 import { onLifecycleCommand } from './lifecycle.ts';
 import { onSleepMatured } from './sleep.ts';
+import { adoptedEvents, onExternalEventArrived, onExternalEventTimeout } from './external-events.ts';
 import { onTaskRetryDue } from './task-attempts.ts';
 import { onTaskAttemptTimedOut, onTaskClaimed, onTaskReported } from './tasks.ts';
 import { createThreadVariables, InputError } from './thread-variables.ts';
@@ -47,6 +48,8 @@ function applyToRun(state: RunState, command: Exclude<Command, { type: 'RunWf' }
     case 'TaskClaimed': return onTaskClaimed(state, command, ctx, effects);
     case 'TaskReported': return onTaskReported(state, command, ctx, effects);
     case 'SleepMatured': return onSleepMatured(state, command, ctx);
+    case 'ExternalEventArrived': return onExternalEventArrived(state, command, ctx);
+    case 'ExternalEventTimeout': return onExternalEventTimeout(state, command, ctx);
     case 'TaskRetryDue': return onTaskRetryDue(state, command, ctx, effects);
     case 'TaskAttemptTimedOut': return onTaskAttemptTimedOut(state, command, ctx, effects);
     case 'ChildWfRunEnded': return onChildWfRunEnded(state, command);
@@ -91,6 +94,7 @@ function startWfRun(cmd: Extract<Command, { type: 'RunWf' }>, ctx: EngineContext
     nodeRuns: {},
     variables: {},
     taskRuns: {},
+    ...adoptedEvents(cmd),
   };
   const spec = threadSpecOf(ctx.spec, threadSpecName);
   try {

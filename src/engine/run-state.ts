@@ -3,6 +3,7 @@ import { TERMINAL_STATUSES, type LHStatus, type NodeRun, type RunState, type Thr
 
 export const nodeRunKey = (threadRunNumber: number, position: number) => `${threadRunNumber}/${position}`;
 export const variableKey = (threadRunNumber: number, name: string) => `${threadRunNumber}/${name}`;
+export const externalEventKey = (externalEventDefName: string, guid: string) => `${externalEventDefName}/${guid}`;
 
 export function threadRun(state: RunState, number: number): ThreadRun {
   const thread = state.wfRun.threadRuns.find((t) => t.number === number);
@@ -47,6 +48,8 @@ export function nodeOutput(state: RunState, nodeRun: NodeRun): VariableValue | u
   if (nodeRun.startMultipleThreads) return { jsonArr: nodeRun.startMultipleThreads.childThreadIds };
   if (nodeRun.runChildWf?.childWfRunId) return { wfRunId: { id: nodeRun.runChildWf.childWfRunId } };
   if (nodeRun.waitForChildWf?.childWfRunId) return state.wfRun.childWfRuns?.[nodeRun.waitForChildWf.childWfRunId]?.output ?? {};
+  const event = nodeRun.externalEvent?.externalEventId;
+  if (event) return state.externalEvents?.[externalEventKey(event.externalEventDefId.name, event.guid)]?.content ?? {};
   return {};
 }
 

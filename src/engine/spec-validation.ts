@@ -10,6 +10,7 @@ import {
   normalizeFailureHandlers, normalizeRunChildWf, normalizeStartMultipleThreads, normalizeStartThread,
   normalizeSleep, normalizeWaitForChildWf, normalizeWaitForCondition, normalizeWaitForThreads,
 } from './node-specs.ts';
+import { normalizeExternalEventNode } from './external-event-specs.ts';
 import { isPlainObject, normalizeValue, typeOfValue, ValueError } from './values.ts';
 import { COMPARATORS, isComparator } from './comparators.ts';
 import { isMutationType, MUTATION_TYPES } from './operations.ts';
@@ -85,6 +86,7 @@ const NODE_READERS: Record<string, (path: string, body: Record<string, unknown>)
   runChildWf: (path, body) => ({ runChildWf: normalizeRunChildWf(path, body) }),
   waitForChildWf: (path, body) => ({ waitForChildWf: normalizeWaitForChildWf(path, body) }),
   sleep: (path, body) => ({ sleep: normalizeSleep(path, body) }),
+  externalEvent: (path, body) => ({ externalEvent: normalizeExternalEventNode(path, body) }),
 };
 
 function normalizeNode(path: string, nodeName: string, raw: unknown): Node {
@@ -251,7 +253,7 @@ export function normalizeVariableDef(path: string, raw: unknown): VariableDef {
   return def;
 }
 
-function typeDefAt(path: string, raw: unknown): VariableDef['typeDef'] {
+export function typeDefAt(path: string, raw: unknown): VariableDef['typeDef'] {
   if (!isPlainObject(raw)) fail(path, 'must be a TypeDefinition object');
   if (raw.structDefId !== undefined || raw.inlineArrayDef !== undefined || raw.inlineMapDef !== undefined) {
     fail(path, 'StructDef, array and map types are not supported yet');

@@ -11,6 +11,7 @@ import { applyMutations } from './mutations.ts';
 import { currentNodeRun, isTerminal, nodeRunKey, threadRun } from './run-state.ts';
 import { nodeOf, nodeTypeOf } from './spec.ts';
 import { arriveAtSleep } from './sleep.ts';
+import { arriveAtExternalEvent, claimExternalEvent } from './external-events.ts';
 import { arriveAtTask } from './tasks.ts';
 import type { Edge, Failure, LegacyCondition, Node, NodeRun, RunState, ThreadRun, VariableAssignment } from './types.ts';
 import { arriveAtWaitForThreads, waitForThreadsHasEnded } from './wait-for-threads.ts';
@@ -79,6 +80,7 @@ function waitIsOver(state: RunState, ctx: EngineContext, thread: ThreadRun, node
   if (node.exit) return exitThread(state, ctx, thread, nodeRun, node.exit);
   if (node.waitForThreads) return waitForThreadsHasEnded(state, ctx, thread, nodeRun, node.waitForThreads, effects);
   if (node.waitForChildWf) return childWfRunHasEnded(state, ctx, nodeRun);
+  if (node.externalEvent) return claimExternalEvent(state, ctx, nodeRun);
   if (node.waitForCondition && conditionHolds(state, thread, node.waitForCondition)) {
     completeNode(nodeRun, ctx);
     return true;
@@ -162,6 +164,8 @@ function arriveAtNode(state: RunState, ctx: EngineContext, thread: ThreadRun, no
       return arriveAtWaitForChildWf(state, thread, nodeRun, node.waitForChildWf!);
     case 'sleep':
       return arriveAtSleep(state, ctx, thread, nodeRun, node.sleep!, effects);
+    case 'externalEvent':
+      return arriveAtExternalEvent(state, ctx, thread, nodeRun, node.externalEvent!, effects);
   }
 }
 

@@ -126,10 +126,18 @@ export interface WaitForChildWfNode { childWfRunId: VariableAssignment; childWfR
 /** SLEEP: exactly one of seconds to wait, an epoch-millis timestamp, or an ISO-8601 instant. */
 export interface SleepNode { rawSeconds?: VariableAssignment; timestamp?: VariableAssignment; isoDate?: VariableAssignment }
 
+/** EXTERNAL_EVENT: waits for the oldest unclaimed ExternalEvent of a def posted to the WfRun. */
+export interface ExternalEventNode {
+  externalEventDefId: { name: string };
+  timeoutSeconds?: VariableAssignment;
+  correlationKey?: VariableAssignment;
+  maskCorrelationKey: boolean;
+}
+
 /** The node types this build of Colt runs. Others are refused at PutWfSpec. */
 export const SUPPORTED_NODE_TYPES = [
   'entrypoint', 'exit', 'task', 'nop', 'startThread', 'startMultipleThreads', 'waitForThreads', 'waitForCondition',
-  'runChildWf', 'waitForChildWf', 'sleep',
+  'runChildWf', 'waitForChildWf', 'sleep', 'externalEvent',
 ] as const;
 export type NodeType = (typeof SUPPORTED_NODE_TYPES)[number];
 
@@ -147,6 +155,7 @@ export interface Node {
   runChildWf?: RunChildWfNode;
   waitForChildWf?: WaitForChildWfNode;
   sleep?: SleepNode;
+  externalEvent?: ExternalEventNode;
 }
 
 export interface ThreadSpec {
@@ -247,6 +256,7 @@ export interface NodeRun {
   runChildWf?: { childWfRunId?: string; wfSpecId?: WfSpecId; inputs: Record<string, VariableValue> };
   waitForChildWf?: { childWfRunId?: string };
   sleep?: { maturationTime: string; matured: boolean };
+  externalEvent?: ExternalEventNodeRun;
 }
 
 export type WaitingThreadStatus =
@@ -311,6 +321,7 @@ export interface RunState {
   nodeRuns: Record<string, NodeRun>;     // key: `${threadRunNumber}/${position}`
   variables: Record<string, Variable>;   // key: `${threadRunNumber}/${name}`
   taskRuns: Record<string, TaskRun>;     // key: taskGuid
+  externalEvents?: Record<string, ExternalEvent>; // key: `${externalEventDefName}/${guid}`
 }
 
 /** What a worker receives for one task attempt (LittleHorse's ScheduledTask). */
@@ -323,4 +334,48 @@ export interface ScheduledTask {
   source: TaskRun['source'];
   /** Colt's addition, not sent to HTTP workers: the attempt's timeout, which Colt's SDK enforces itself (absent: 60). */
   timeoutSeconds?: number;
+}
+
+// ---- external events ----
+
+export interface ExternalEventDef {
+  id: { name: string };
+  createdAt: string;
+  retentionPolicy: { secondsAfterPut?: number };
+  /** If set, posted content must have this type (no `returnType`: no content at all). */
+  typeInformation?: { returnType?: TypeDefinition };
+  /** If unset, correlated events are refused for this def. */
+  correlatedEventConfig?: { ttlSeconds?: number; deleteAfterFirstCorrelation: boolean };
+}
+
+export interface ExternalEventId { wfRunId: string; externalEventDefId: { name: string }; guid: string }
+
+export interface ExternalEvent {
+  id: ExternalEventId;
+  createdAt: string;
+  content: VariableValue;
+  /** The thread (and node run) it was posted for, or, once claimed, the one that claimed it. */
+  threadRunNumber?: number;
+  nodeRunPosition?: number;
+  claimed: boolean;
+  /** Colt's order of arrival within the WfRun (1, 2, ...): the lowest unclaimed one is claimed first. Not served. */
+  sequence: number;
+}
+
+/** An event for whichever WfRuns wait with its correlation key (they need not know each other's ids). */
+export interface CorrelatedEvent {
+  id: { key: string; externalEventDefId: { name: string } };
+  createdAt: string;
+  content: VariableValue;
+  /** The ExternalEvents it has become, one per WfRun that took it. */
+  externalEvents: ExternalEventId[];
+}
+
+export interface ExternalEventNodeRun {
+  externalEventDefId: { name: string };
+  eventTime?: string;
+  externalEventId?: ExternalEventId;
+  timedOut: boolean;
+  correlationKey?: string;
+  maskCorrelationKey: boolean;
 }

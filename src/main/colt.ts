@@ -14,9 +14,13 @@ import { RedisTimerStore } from '../store/redis/timer-store.ts';
 import { MetadataService } from '../services/metadata-service.ts';
 import { TaskWorkerService } from '../services/task-worker-service.ts';
 import { WfRunService } from '../services/wf-run-service.ts';
+import { buildCloudflareServices } from '../services/cloudflare-services.ts';
 import { Bookmarks } from '../store/bookmarks.ts';
 import { Keys } from '../store/keys.ts';
 import { RedisMetadataStore } from '../store/redis/metadata-store.ts';
+import { RedisExternalEventStore } from '../store/redis/external-event-store.ts';
+import { RedisCorrelatedEventStore } from '../store/redis/correlated-event-store.ts';
+import { ExternalEventService } from '../services/external-event-service.ts';
 import { RedisRunStore } from '../store/redis/run-store.ts';
 
 export type ColtConfig = Pick<Config, 'keyPrefix' | 'bookmarkSecret' | 'pollWaitMs' | 'taskLockMs' | 'outboxSweepMs' | 'timerPollMs' | 'bodyLimit'>;
@@ -33,11 +37,13 @@ export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>,
   const runs = new RedisRunStore(redis, keys);
   const timers = new RedisTimerStore(redis, keys);
   const metadataStore = new RedisMetadataStore(redis, keys);
+  const externalEvents = new RedisExternalEventStore(redis, keys);
   const definitions = new Definitions(metadataStore);
   const taskQueues = new TaskQueues(bull, keys);
-  const applier = new CommandApplier({ runs, definitions, taskQueues, log: logger });
+  const correlations = new RedisCorrelatedEventStore(redis, keys);
+  const applier = new CommandApplier({ runs, definitions, taskQueues, correlations, log: logger });
   return {
-    redis, bull, keys, runs, timers, metadataStore, definitions, taskQueues, applier,
+    redis, bull, keys, runs, timers, metadataStore, externalEvents, correlations, definitions, taskQueues, applier,
     async close() {
       await taskQueues.close();
       await Promise.all([redis.quit(), bull.quit()]);
@@ -50,15 +56,20 @@ export type Engine = ReturnType<typeof buildEngine>;
 /** The API server's parts: services, app, and the outbox sweeper loop. */
 export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger = pino()) {
   const engine = buildEngine(redisUrl, config, logger);
-  const metadata = new MetadataService(engine.metadataStore, engine.runs, engine.definitions);
+  const metadata = new MetadataService(engine.metadataStore, engine.runs, engine.definitions, engine.externalEvents);
+  const externalEvents = new ExternalEventService(engine.externalEvents, engine.correlations, engine.applier);
   const wfRuns = new WfRunService(engine.runs, engine.applier, metadata, new Bookmarks(config.bookmarkSecret));
   const tasks = new TaskWorkerService(engine.bull, engine.keys, engine.applier, metadata, config);
+  const cloudflare = buildCloudflareServices({
+    redis: engine.redis, keys: engine.keys, runs: engine.runs, metadataStore: engine.metadataStore,
+    metadata, wfRuns, externalEvents, bookmarks: new Bookmarks(`${config.bookmarkSecret}/cloudflare`),
+  });
   const board = new QueueBoard(engine.bull, engine.keys);
   const sweeper = new OutboxSweeper(engine.runs, engine.applier, logger, config.outboxSweepMs);
   const timerLoop = new TimerLoop(engine.timers, engine.applier, logger, config.timerPollMs);
-  const appOptions = { metadata, wfRuns, tasks, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit };
+  const appOptions = { metadata, wfRuns, tasks, externalEvents, cloudflare, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit };
   return {
-    engine, metadata, wfRuns, tasks, sweeper, timerLoop,
+    engine, metadata, wfRuns, tasks, externalEvents, sweeper, timerLoop,
     /** The engine loops of the server role. */
     startLoops() {
       sweeper.start();

@@ -8,6 +8,8 @@ import { checkName } from '../ids.ts';
 import type { Definitions, WfSpecVersionQuery } from '../apply/definitions.ts';
 import type { RedisMetadataStore } from '../store/redis/metadata-store.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
+import type { RedisExternalEventStore } from '../store/redis/external-event-store.ts';
+import { checkExternalEventDefs, externalEventDefNames } from '../engine/external-event-specs.ts';
 import { isPlainObject } from '../engine/values.ts';
 
 export interface PutTaskDefRequest { name: string; inputVars?: unknown[]; returnType?: unknown; description?: string }
@@ -17,6 +19,7 @@ export class MetadataService {
     private readonly metadata: RedisMetadataStore,
     private readonly runs: RedisRunStore,
     private readonly definitions: Definitions,
+    private readonly externalEvents: RedisExternalEventStore,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -51,6 +54,8 @@ export class MetadataService {
     checkName('name', req.name);
     const taskDefs = await this.metadata.getTaskDefs(tenant, referencedTaskDefs(req.threadSpecs));
     const body = normalizeWfSpec(req, taskDefs);
+    const eventDefs = await this.externalEvents.getDefs(tenant, externalEventDefNames(body.threadSpecs));
+    checkExternalEventDefs(body.threadSpecs, new Set(eventDefs.keys()));
     for (let attempt = 0; attempt < 5; attempt++) {
       const latest = (await this.metadata.wfSpecVersions(tenant, req.name)).at(-1);
       if (latest && isDeepStrictEqual(bodyOf(latest), body)) return latest;

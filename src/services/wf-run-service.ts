@@ -7,7 +7,7 @@ import type { LHStatus, NodeRun, RunState, TaskRun, WfRun } from '../engine/type
 import { checkName, checkWfRunId, newGuid } from '../ids.ts';
 import type { Bookmarks } from '../store/bookmarks.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
-import { maskTaskRun } from './masking.ts';
+import { maskNodeRun, maskTaskRun } from './masking.ts';
 import type { MetadataService } from './metadata-service.ts';
 import { threadSpecOf } from '../engine/spec.ts';
 import { InputError, inputsFromPlain } from '../engine/thread-variables.ts';
@@ -68,7 +68,7 @@ export class WfRunService {
   async getNodeRun(tenant: string, wfRunId: string, threadRunNumber: number, position: number): Promise<NodeRun> {
     const nodeRun = (await this.load(tenant, wfRunId)).nodeRuns[nodeRunKey(threadRunNumber, position)];
     if (!nodeRun) throw notFound(`NodeRun ${wfRunId}/${threadRunNumber}/${position} does not exist`);
-    return nodeRun;
+    return maskNodeRun(nodeRun);
   }
 
   async getTaskRun(tenant: string, wfRunId: string, taskGuid: string): Promise<TaskRun> {

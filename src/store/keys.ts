@@ -17,6 +17,14 @@ export class Keys {
     return `${this.runTag(tenant, wfRunId)}:outbox:${wfRunId}`;
   }
 
+  /**
+   * ExternalEvents posted to a WfRun that does not exist yet (`defName/guid` -> event), in the run's
+   * slot: RunWf takes them into the run and deletes this hash in the same commit.
+   */
+  pendingEvents(tenant: string, wfRunId: string): string {
+    return `${this.runTag(tenant, wfRunId)}:pending-events:${wfRunId}`;
+  }
+
   /** Sorted set of `tenant/wfRunId` with unsent outbox entries, scored by when they were committed. */
   outboxIndex(): string {
     return `${this.prefix}:outbox-index`;
@@ -41,6 +49,19 @@ export class Keys {
     return `${this.prefix}:${tenant}:taskDefs`;
   }
 
+  /** Hash of the tenant's ExternalEventDefs: name -> ExternalEventDef. */
+  externalEventDefs(tenant: string): string {
+    return `${this.prefix}:${tenant}:externalEventDefs`;
+  }
+
+  /**
+   * One correlation key of an ExternalEventDef (the key hex-encoded, as it may hold any character):
+   * the CorrelatedEvent put under it, and markers of the WfRuns waiting for it (see correlated-event-store.ts).
+   */
+  correlation(tenant: string, externalEventDefName: string, key: string): string {
+    return `${this.prefix}:${tenant}:correlation:${externalEventDefName}:${Buffer.from(key, 'utf8').toString('hex')}`;
+  }
+
   /** Hash of one WfSpec's versions: `major/revision` -> WfSpec. */
   wfSpecVersions(tenant: string, name: string): string {
     return `${this.prefix}:${tenant}:wfSpec:${name}`;
@@ -61,6 +82,14 @@ export class Keys {
   /** WfRuns of one exact WfSpec version that have not terminated (guards DeleteWfSpec). */
   activeRunsOfVersion(tenant: string, id: WfSpecId): RunIndex {
     return `${this.prefix}:${tenant}:runs:active:${id.name}/${id.majorVersion}/${id.revision}`;
+  }
+
+  /**
+   * Hash of what the Cloudflare-compatible API knows of a WfRun it serves as an instance (params as
+   * given, the terminated marker), in the run's slot; `startTime` ties it to one life of that WfRun id.
+   */
+  cloudflareInstance(tenant: string, wfRunId: string): string {
+    return `${this.runTag(tenant, wfRunId)}:cf-instance:${wfRunId}`;
   }
 
   /** BullMQ's key prefix for Colt's queues. */

@@ -8,6 +8,7 @@ import { jobIdOf, TaskQueues, type TaskEffect } from '../../src/dispatch/task-qu
 import { CommandApplier } from '../../src/apply/apply-command.ts';
 import { Definitions } from '../../src/apply/definitions.ts';
 import { RedisMetadataStore } from '../../src/store/redis/metadata-store.ts';
+import { RedisCorrelatedEventStore } from '../../src/store/redis/correlated-event-store.ts';
 import { OutboxSweeper } from '../../src/loops/outbox-sweeper.ts';
 import { Keys } from '../../src/store/keys.ts';
 import { RedisRunStore } from '../../src/store/redis/run-store.ts';
@@ -87,7 +88,8 @@ describe('the outbox', () => {
     expect(await redis.zscore(keys.outboxIndex(), 'default/outboxed')).not.toBeNull();
 
     const log = pino({ level: 'silent' });
-    const applier = new CommandApplier({ runs, definitions: new Definitions(new RedisMetadataStore(redis, keys)), taskQueues: queues, log });
+    const correlations = new RedisCorrelatedEventStore(redis, keys);
+    const applier = new CommandApplier({ runs, definitions: new Definitions(new RedisMetadataStore(redis, keys)), taskQueues: queues, correlations, log });
     await new OutboxSweeper(runs, applier, log, 1_000, 0).sweepOnce();
 
     const job = await queues.queue('default', 'greet').getJob(outbox[0]!.jobId);

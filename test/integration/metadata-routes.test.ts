@@ -313,13 +313,16 @@ describe('PutWfSpec', () => {
     expect((await api.get('/wfSpec')).body.results).toHaveLength(2);
   });
 
-  it('quickstart (an EXTERNAL_EVENT node) is 400 naming the node', async () => {
+  it('quickstart without its ExternalEventDef is 400 naming the EXTERNAL_EVENT node', async () => {
     const api = client();
-    for (const name of ['verify-identity', 'notify-customer-verified', 'notify-customer-not-verified']) {
-      expectOk(await api.post('/taskDef', { name, inputVars: [] }));
+    const str = (name: string) => ({ name, typeDef: { primitiveType: 'STR' } });
+    expectOk(await api.post('/taskDef', { name: 'verify-identity', inputVars: [str('full-name'), str('email'), { name: 'ssn', typeDef: { primitiveType: 'INT' } }] }));
+    for (const name of ['notify-customer-verified', 'notify-customer-not-verified']) {
+      expectOk(await api.post('/taskDef', { name, inputVars: [str('full-name'), str('email')] }));
     }
     const res = await api.post('/wfSpec', littlehorseFixture('quickstart-wfspec.json'));
     expectError(res, 400, 'INVALID_ARGUMENT', '2-identity-verified-EXTERNAL_EVENT');
+    expect(res.body.message).toMatch(/externalEventDefId: ExternalEventDef 'identity-verified' does not exist/);
     expectError(await api.get('/wfSpec/quickstart'), 404, 'NOT_FOUND');
   });
 

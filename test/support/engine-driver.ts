@@ -90,7 +90,7 @@ export class Driver {
     if (effect.type === 'StartChildWfRun') this.start(effect.wfSpecName, effect.childWfRunId, effect.variables, effect.parentWfRunId);
     else if (effect.type === 'NotifyParentWfRun') {
       this.apply(effect.parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: effect.childWfRunId, result: effect.result });
-    } else this.timers.push({ wfRunId, command: effect.command });
+    } else if (effect.type === 'ArmTimer') this.timers.push({ wfRunId, command: effect.command });
   }
 
   private spec(name: string): WfSpec {

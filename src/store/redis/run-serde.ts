@@ -1,17 +1,20 @@
 // A RunState <-> the fields of its Redis hash. One field per object, so a commit writes only what changed.
 import { nodeRunKey, variableKey } from '../../engine/run-state.ts';
-import type { NodeRun, RunState, TaskRun, Variable, WfRun } from '../../engine/types.ts';
+import type { ExternalEvent, NodeRun, RunState, TaskRun, Variable, WfRun } from '../../engine/types.ts';
 
 const WF_RUN = 'wfRun';
 const NODE = 'node:';
 const VARIABLE = 'var:';
 const TASK = 'task:';
+/** An ExternalEvent's field: `event:<defName>/<guid>`. */
+export const EVENT = 'event:';
 
 export function toFields(state: RunState): Map<string, string> {
   const fields = new Map<string, string>([[WF_RUN, JSON.stringify(state.wfRun)]]);
   for (const [key, nodeRun] of Object.entries(state.nodeRuns)) fields.set(NODE + key, JSON.stringify(nodeRun));
   for (const [key, variable] of Object.entries(state.variables)) fields.set(VARIABLE + key, JSON.stringify(variable));
   for (const [key, taskRun] of Object.entries(state.taskRuns)) fields.set(TASK + key, JSON.stringify(taskRun));
+  for (const [key, event] of Object.entries(state.externalEvents ?? {})) fields.set(EVENT + key, JSON.stringify(event));
   return fields;
 }
 
@@ -29,6 +32,8 @@ export function fromFields(raw: Record<string, string>): { state: RunState; vers
     } else if (field.startsWith(TASK)) {
       const taskRun = JSON.parse(json) as TaskRun;
       state.taskRuns[taskRun.id.taskGuid] = taskRun;
+    } else if (field.startsWith(EVENT)) {
+      (state.externalEvents ??= {})[field.slice(EVENT.length)] = JSON.parse(json) as ExternalEvent;
     }
   }
   return { state, version: Number(raw.v ?? 0) };

@@ -1,7 +1,7 @@
 // WfRuns in Redis: load, commit a transition (version-checked, with its outbox and index
 // changes, in one script), clear sent effects, delete, and search by the run indexes.
 import type { Redis } from 'ioredis';
-import { TERMINAL_STATUSES, type LHStatus, type RunState, type WfRun, type WfSpecId } from '../../engine/types.ts';
+import { TERMINAL_STATUSES, type ExternalEvent, type LHStatus, type RunState, type WfRun, type WfSpecId } from '../../engine/types.ts';
 import type { CapturedAdd } from '../../dispatch/fused-add.ts';
 import type { Keys } from '../keys.ts';
 import { changedFields, fromFields } from './run-serde.ts';
@@ -47,7 +47,8 @@ export class RedisRunStore {
   /**
    * Writes `after` if the run is still at `before`'s version, with its outbox entries, timers and
    * index changes; with `add`, also enqueues that task job in the same atomic step. False on a
-   * concurrent writer (then nothing at all was written).
+   * concurrent writer, or, creating a run, when it did not take in exactly the events waiting for
+   * it (then nothing at all was written).
    */
   async commit(tenant: string, before: LoadedRun | null, after: RunState, writes: CommitWrites = {}): Promise<boolean> {
     const wfRunId = after.wfRun.id;
@@ -59,6 +60,8 @@ export class RedisRunStore {
       timers: timers.map((t) => [timerMember(tenant, wfRunId, t.timerId), t.delayMs ?? -1, t.atMs ?? -1, JSON.stringify(t.command)]),
       zadd: index.zadd.map(([, score, member], i) => [1 + i, score, member]),
       zrem: index.zrem.map(([, member], i) => [1 + index.zadd.length + i, member]),
+      // A new run holds exactly the events that waited for it (see eventsWaitingFor): check and take them.
+      ...(before ? {} : { adopt: [1 + index.zadd.length + index.zrem.length, Object.keys(after.externalEvents ?? {}).length] }),
     };
     const unchanged = patch.fields.length + outbox.length + timers.length + index.zadd.length + index.zrem.length === 0;
     if (before && unchanged && !add) return true;
@@ -70,12 +73,24 @@ export class RedisRunStore {
       this.keys.timerCommands(),
       ...index.zadd.map(([key]) => key),
       ...index.zrem.map(([key]) => key),
+      ...(before ? [] : [this.keys.pendingEvents(tenant, wfRunId)]),
     ];
     const args = [before?.version ?? 0, `${tenant}/${wfRunId}`, JSON.stringify(patch)];
     const result = add
       ? await callScript(this.redis, 'coltCommitRunAndAdd', [...add.keys, ...keys], [...add.args, ...args])
       : await callScript(this.redis, 'coltCommitRun', keys, args);
     return result !== -1;
+  }
+
+  /** ExternalEvents posted before the WfRun existed, oldest first; null once the WfRun exists. */
+  async eventsWaitingFor(tenant: string, wfRunId: string): Promise<ExternalEvent[] | null> {
+    const [[, exists], [, pending]] = (await this.redis
+      .multi()
+      .exists(this.keys.run(tenant, wfRunId))
+      .hvals(this.keys.pendingEvents(tenant, wfRunId))
+      .exec()) as [[null, number], [null, string[]]];
+    if (exists) return null;
+    return pending.map((json) => JSON.parse(json) as ExternalEvent).sort((a, b) => a.sequence - b.sequence);
   }
 
   async clearOutbox(tenant: string, wfRunId: string, jobIds: string[]): Promise<void> {

@@ -13,6 +13,9 @@ const SCRIPTS = {
   coltDeleteRun: lua('delete-run'),
   coltClaimDueTimers: lua('claim-due-timers'),
   coltCompleteTimer: lua('complete-timer'),
+  coltKeepPendingEvent: lua('keep-pending-event'),
+  coltPutCorrelatedEvent: lua('put-correlated-event'),
+  coltAwaitCorrelatedEvent: lua('await-correlated-event'),
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;

@@ -20,15 +20,27 @@
   ARGV[AO+3]   JSON patch: { fields: [f1, v1, f2, v2, ...], outbox: [jobId, effect, ...],
                              timers: [[member, delayMs, atMs, command], ...] (delayMs counts from
                              Redis's TIME, atMs is absolute; -1 where unused),
-                             zadd: [[index, score, member], ...], zrem: [[index, member], ...] }
+                             zadd: [[index, score, member], ...], zrem: [[index, member], ...],
+                             adopt: [index, count] (only when the run is created: the run's
+                             pending-events hash, referenced like the index keys, and how many
+                             events waiting there the new run has taken in) }
 
-  Returns -1 when the expected version did not match (nothing written).
+  Returns -1 when the expected version did not match, or when the pending-events hash does not hold
+  exactly the events the new run took in (one was posted meanwhile: reload them and retry); then
+  nothing was written.
 ]]
 local current = tonumber(redis.call('HGET', KEYS[KO + 1], 'v') or '0')
 if current ~= tonumber(ARGV[AO + 1]) then
   return -1
 end
 local patch = cjson.decode(ARGV[AO + 3])
+if patch.adopt then
+  local pending = KEYS[KO + 5 + patch.adopt[1]]
+  if redis.call('HLEN', pending) ~= patch.adopt[2] then
+    return -1
+  end
+  redis.call('DEL', pending)
+end
 local version = current + 1
 
 redis.call('HSET', KEYS[KO + 1], 'v', version)

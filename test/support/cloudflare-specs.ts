@@ -1,0 +1,60 @@
+// WfSpecs and task handlers that the Cloudflare-compatible API tests drive: a greeting with a real
+// task, a task that always refuses, a wait for an `approval` event, and a long sleep.
+import request from 'supertest';
+import { expect } from 'vitest';
+import { TaskException, type TaskDefinition } from '../../workers/sdk/index.ts';
+import type { TestServer } from './server.ts';
+import { assign, entry, exit, literal, output, task, threadSpec, variable, varDef, wfSpec } from './spec-builder.ts';
+
+export const CLOUDFLARE_TASKS: TaskDefinition[] = [
+  {
+    taskDef: { name: 'greet', inputVars: [{ name: 'name', typeDef: { primitiveType: 'STR' } }], returnType: { returnType: { primitiveType: 'STR' } } },
+    handler: ({ name }) => `hello, ${String(name)}`,
+  },
+  {
+    taskDef: { name: 'refuse', inputVars: [] },
+    handler: () => {
+      throw new TaskException('not-allowed', 'that is not allowed');
+    },
+  },
+];
+
+/** entry -> sleep (10 minutes, plus `extraSeconds` to make a new revision) -> exit; an optional STR input `who`. */
+export function napSpec(name: string, extraSeconds = 0) {
+  const nap = { name: 'nap', body: { sleep: { rawSeconds: literal({ int: 600 + extraSeconds }) } } };
+  return wfSpec(name, { entrypoint: threadSpec([entry(), nap, exit()], [varDef('who', 'STR')]) });
+}
+
+const greeting = wfSpec('greeting', {
+  entrypoint: threadSpec(
+    [
+      entry(),
+      { ...task('greet', 'greet', [variable('name')]), edges: [{ sinkNodeName: 'exit', variableMutations: [assign('greeting', output('greet'))] }] },
+      exit({ returnContent: variable('greeting') }),
+    ],
+    [varDef('name', 'STR', { required: true }), varDef('greeting', 'STR')],
+  ),
+});
+
+const refusal = wfSpec('refusal', { entrypoint: threadSpec([entry(), task('refuse', 'refuse'), exit()]) });
+
+const approve = wfSpec('approve', {
+  entrypoint: threadSpec(
+    [
+      entry(),
+      { name: 'wait', body: { externalEvent: { externalEventDefId: { name: 'approval' } } }, edges: [{ sinkNodeName: 'exit', variableMutations: [assign('answer', output('wait'))] }] },
+      exit({ returnContent: variable('answer') }),
+    ],
+    [varDef('answer', 'STR')],
+  ),
+});
+
+/** Deploys the specs through the LittleHorse API (their TaskDefs must exist: start the workers first). */
+export async function deployCloudflareSpecs(app: TestServer['app'], account: string): Promise<void> {
+  const post = (path: string, body: object) => request(app).post(path).set('Tenant-Id', account).send(body);
+  expect((await post('/externalEventDef', { name: 'approval' })).status).toBe(200);
+  for (const spec of [greeting, refusal, approve, napSpec('nap')]) {
+    const res = await post('/wfSpec', spec);
+    expect(res.status, res.text).toBe(200);
+  }
+}
