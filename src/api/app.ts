@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import express, { type Express, type RequestHandler } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
+import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -44,7 +45,7 @@ export const OPENAPI_DOCUMENT = parseYaml(
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
-  app.disable('x-powered-by');
+  app.use(helmet());
   app.use(pinoHttp({ logger: deps.logger, genReqId: (req) => (req.headers['x-request-id'] as string) || newGuid() }));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));

@@ -22,7 +22,9 @@ export class QueueBoard {
   }
 
   get router(): Router {
-    return this.adapter.getRouter() as Router;
+    const app = this.adapter.getRouter() as Router & { disable?: (setting: string) => void };
+    app.disable?.('x-powered-by'); // the board is an Express app of its own
+    return app;
   }
 
   /** Adds queues that appeared in Redis since the last look. */

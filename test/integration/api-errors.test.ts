@@ -272,4 +272,18 @@ describe('operational routes', () => {
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text).toMatch(/<html/i);
   });
+
+  it('sends security headers on every answer, and the pages it serves run under its script policy', async () => {
+    for (const path of ['/healthz', '/docs/', '/admin/queues', '/wfSpec/nope']) {
+      const res = await request(server.app).get(path);
+      expect(res.headers['x-content-type-options'], path).toBe('nosniff');
+      expect(res.headers['x-frame-options'], path).toBe('SAMEORIGIN');
+      expect(res.headers['content-security-policy'], path).toContain("script-src 'self'");
+      expect(res.headers['x-powered-by'], path).toBeUndefined();
+      if (res.headers['content-type']?.startsWith('text/html')) {
+        const inlineScripts = [...res.text.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].filter(([, attrs]) => !/application\/json/.test(attrs));
+        expect(inlineScripts, path).toEqual([]); // an inline script would be blocked by the policy
+      }
+    }
+  });
 });
