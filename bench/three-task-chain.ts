@@ -55,14 +55,14 @@ async function measure(contender: Contender, ids: string[], oneAtATime: boolean)
 }
 
 async function colt(redisUrl: string): Promise<Contender> {
-  const server = buildServer(redisUrl, { keyPrefix: 'bench-colt', bookmarkSecret: 'bench', pollWaitMs: 1000, taskLockMs: 30_000, outboxSweepMs: 60_000, timerPollMs: 1_000, bodyLimit: '1mb' }, pino({ level: 'warn' }));
+  const server = buildServer(redisUrl, { keyPrefix: 'bench-colt', bookmarkSecret: 'bench', pollWaitMs: 1000, taskLockMs: 30_000, outboxSweepMs: 60_000, timerPollMs: 1_000, bodyLimit: '1mb', rateLimitPerMinute: 0 }, pino({ level: 'warn' }));
   const done = new Map<string, () => void>();
   const log = pino({ level: 'warn' });
   const step = { taskDef: { name: 'bench-step', inputVars: [{ name: 'x', typeDef: { primitiveType: 'INT' } }], returnType: { returnType: { primitiveType: 'INT' } } }, handler: ({ x }: Record<string, unknown>) => Number(x) + 1 };
   const workers = await startTaskWorkers(server.engine, [step], log, {
     concurrency: CONCURRENCY,
     onReported: (task) => {
-      if (task.source.taskNode.nodeRunId.position === 3) done.get(task.taskRunId.wfRunId)?.();
+      if (task.source.taskNode?.nodeRunId.position === 3) done.get(task.taskRunId.wfRunId)?.();
     },
   });
   const spec = chainSpecRequest('bench-chain', ['bench-step', 'bench-step', 'bench-step']);

@@ -10,6 +10,8 @@ export interface Config {
   bookmarkSecret: string;
   logLevel: string;
   bodyLimit: string;
+  /** Requests one tenant may make per minute, counted across replicas; 0 turns the quota off. */
+  rateLimitPerMinute: number;
   /** How long POST /pollTask waits for a task before answering `{}`. */
   pollWaitMs: number;
   /** BullMQ lock of a task job while a worker runs it; a crashed worker's job is retried after it lapses. */
@@ -24,6 +26,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Where `npm start` keeps its private Redis data. */
   dataDir: string;
+  /** API keys required on every route but the health checks (COLT_AUTH=on|off); unset: on for `npm run server`, off for `npm start`. */
+  authEnabled: boolean | undefined;
+  /** The bootstrap admin's API key (COLT_ADMIN_API_KEY, at least 32 characters); other keys are issued through the API. */
+  adminApiKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bookmarkSecret: env.COLT_BOOKMARK_SECRET ?? 'colt-bookmarks',
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimit: env.COLT_BODY_LIMIT ?? '1mb',
+    rateLimitPerMinute: integer(env, 'COLT_RATE_LIMIT_PER_MINUTE', 60_000),
     pollWaitMs: integer(env, 'COLT_POLL_WAIT_MS', 10_000),
     taskLockMs: integer(env, 'COLT_TASK_LOCK_MS', 30_000),
     outboxSweepMs: integer(env, 'COLT_OUTBOX_SWEEP_MS', 2_000),
@@ -46,7 +53,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: integer(env, 'COLT_WORKER_CONCURRENCY', 10),
     shutdownGraceMs: integer(env, 'COLT_SHUTDOWN_GRACE_MS', 30_000),
     dataDir: env.COLT_DATA_DIR ?? '.colt',
+    authEnabled: onOff(env, 'COLT_AUTH'),
+    adminApiKey: adminApiKey(env),
   };
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new ConfigError(`${name} must be 'on' or 'off', got '${raw}'`);
+}
+
+function adminApiKey(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env.COLT_ADMIN_API_KEY;
+  if (key === undefined || key === '') return undefined;
+  if (key.length < 32 || /\s/.test(key)) throw new ConfigError('COLT_ADMIN_API_KEY must be at least 32 characters, without spaces (e.g. `openssl rand -hex 32`)');
+  return key;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

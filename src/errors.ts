@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'PERMISSION_DENIED'
   | 'RESOURCE_EXHAUSTED'
   | 'UNAVAILABLE'
+  /** A long-poll (AwaitWorkflowEvent) reached the caller's deadline. */
+  | 'DEADLINE_EXCEEDED'
   | 'UNIMPLEMENTED'
   | 'INTERNAL';
 
@@ -24,6 +26,7 @@ export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   INTERNAL: 500,
   UNIMPLEMENTED: 501,
   UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
 };
 
 export class ColtError extends Error {

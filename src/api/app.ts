@@ -16,23 +16,44 @@ import type { TaskWorkerService } from '../services/task-worker-service.ts';
 import type { WfRunService } from '../services/wf-run-service.ts';
 import type { ExternalEventService } from '../services/external-event-service.ts';
 import type { CloudflareServices } from '../services/cloudflare-services.ts';
-import { cloudflareApi } from './cloudflare/router.ts';
+import { cloudflareApi, CLOUDFLARE_OPENAPI_DOCUMENT } from './cloudflare/router.ts';
+import type { Security } from '../auth/security.ts';
+import { securityGate, securityRoutes } from './auth-app.ts';
 import { errorMiddleware } from './error-middleware.ts';
+import { tenantRateLimit, type RateLimitOptions } from './rate-limit.ts';
 import type { QueueBoard } from './queue-board.ts';
 import { metadataRoutes } from './routes/metadata-routes.ts';
+import { userTaskRoutes, type UserTaskDeps } from './routes/user-task-routes.ts';
+import { searchRoutes, type SearchDeps } from './routes/search-routes.ts';
+import { taskWorkerGroupRoutes } from './routes/task-worker-group-routes.ts';
+import type { TaskWorkerGroupService } from '../services/task-worker-group-service.ts';
 import { taskWorkerRoutes } from './routes/task-worker-routes.ts';
 import { wfRunRoutes } from './routes/wf-run-routes.ts';
 import { externalEventRoutes } from './routes/external-event-routes.ts';
+import { workflowEventRoutes } from './routes/workflow-event-routes.ts';
+import type { WorkflowEventService } from '../services/workflow-event-service.ts';
 
 export interface AppDeps {
+  /** Tenants, principals, API keys; without it every caller is let in. */
+  security?: Security;
   metadata: MetadataService;
   wfRuns: WfRunService;
   tasks: TaskWorkerService;
   externalEvents: ExternalEventService;
+  /** WorkflowEventDefs, WorkflowEvents and AwaitWorkflowEvent. */
+  workflowEvents: WorkflowEventService;
+  /** Search, list and metadata-search services. */
+  search: SearchDeps;
+  /** RegisterTaskWorker and GetTaskWorkerGroup. */
+  workerGroups: TaskWorkerGroupService;
+  /** UserTaskDefs and UserTaskRuns. */
+  userTasks?: UserTaskDeps;
   redis: Redis;
   logger: Logger;
   board?: QueueBoard;
   bodyLimit?: string;
+  /** Per-tenant request quota; none when unset. */
+  rateLimit?: RateLimitOptions;
   /** Tests turn this on so that every response is checked against the contract. */
   validateResponses?: boolean;
   /** The Cloudflare-compatible surface (`/client/v4/...`, `/accounts/...`), with its own contract and envelope. */
@@ -53,6 +74,8 @@ export function createApp(deps: AppDeps): Express {
     const ok = await deps.redis.ping().then(() => true, () => false);
     res.status(ok ? 200 : 503).json(ok ? { status: 'ready' } : { code: 'UNAVAILABLE', message: 'Redis is not reachable' });
   });
+  if (deps.rateLimit) app.use(tenantRateLimit(deps.redis, deps.rateLimit));
+  if (deps.security) app.use(securityGate(deps.security, { littlehorse: OPENAPI_DOCUMENT, cloudflare: CLOUDFLARE_OPENAPI_DOCUMENT }));
   app.get('/openapi.json', (_req, res) => void res.json(OPENAPI_DOCUMENT));
   app.use('/docs', docs());
   if (deps.board) {
@@ -67,12 +90,18 @@ export function createApp(deps: AppDeps): Express {
       apiSpec: structuredClone(OPENAPI_DOCUMENT) as never,
       validateRequests: { allowUnknownQueryParameters: false },
       validateResponses: deps.validateResponses ?? false,
+      validateSecurity: false, // the security gate (auth-middleware.ts) authenticates, before the body is read
     }),
   );
+  if (deps.security) app.use(securityRoutes(deps.security));
+  app.use(searchRoutes(deps.search)); // before the routes whose `/{name}` would take `/search`
+  app.use(taskWorkerGroupRoutes(deps.workerGroups));
+  if (deps.userTasks) app.use(userTaskRoutes(deps.userTasks));
   app.use(metadataRoutes(deps.metadata));
   app.use(wfRunRoutes(deps.wfRuns));
   app.use(taskWorkerRoutes(deps.tasks));
   app.use(externalEventRoutes(deps.externalEvents));
+  app.use(workflowEventRoutes(deps.workflowEvents));
   app.use(notImplemented);
   app.use(errorMiddleware);
   return app;

@@ -12,6 +12,7 @@ import type { LoadedRun, RedisRunStore } from '../store/redis/run-store.ts';
 import type { Definitions } from './definitions.ts';
 import type { RedisCorrelatedEventStore } from '../store/redis/correlated-event-store.ts';
 import { Correlator } from './correlations.ts';
+import { retentionTimers } from './retention.ts';
 
 const MAX_ATTEMPTS = 20;
 
@@ -98,7 +99,10 @@ export class CommandApplier {
       return 'retry';
     }
     const { state } = transition;
-    const timers = transition.effects.filter((e): e is TimerEffect => e.type === 'ArmTimer');
+    const timers = [
+      ...transition.effects.filter((e): e is TimerEffect => e.type === 'ArmTimer'),
+      ...retentionTimers(spec, loaded?.status ?? null, state.wfRun),
+    ];
     const effects = transition.effects.filter((e): e is SentEffect => e.type !== 'ArmTimer');
     // Timers are armed by the commit itself. One task to send (the common case): enqueue it inside
     // the commit script. Otherwise effects ride the outbox and are sent after the commit (the
@@ -106,10 +110,10 @@ export class CommandApplier {
     const [only, ...more] = effects;
     if (only?.type === 'DispatchTask' && more.length === 0) {
       const add = await this.deps.taskQueues.captureSend(tenant, only);
-      return (await this.deps.runs.commit(tenant, loaded, state, { timers, add })) ? state : 'conflict';
+      return (await this.deps.runs.commit(tenant, loaded, state, { timers, add, spec })) ? state : 'conflict';
     }
     const outbox = effects.map((effect) => ({ jobId: effectId(effect), effect }));
-    if (!(await this.deps.runs.commit(tenant, loaded, state, { outbox, timers }))) return 'conflict';
+    if (!(await this.deps.runs.commit(tenant, loaded, state, { outbox, timers, spec }))) return 'conflict';
     if (effects.length > 0) await this.sendCommitted(tenant, state.wfRun.id, outbox);
     return state;
   }

@@ -3,6 +3,7 @@
 import { invalidArgument, notFound } from '../errors.ts';
 import type { TaskDef, WfSpec, WfSpecId } from '../engine/types.ts';
 import type { RedisMetadataStore } from '../store/redis/metadata-store.ts';
+import { reminderTaskDefNames } from '../engine/user-task-specs.ts';
 
 const TASK_DEF_TTL_MS = 5_000;
 
@@ -63,6 +64,7 @@ export function taskDefNames(spec: WfSpec): string[] {
   const names = new Set<string>();
   for (const thread of Object.values(spec.threadSpecs)) {
     for (const node of Object.values(thread.nodes)) if (node.task?.taskDefId) names.add(node.task.taskDefId.name);
+    for (const node of Object.values(thread.nodes)) for (const name of reminderTaskDefNames(node)) names.add(name);
   }
   return [...names];
 }

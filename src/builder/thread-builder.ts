@@ -177,7 +177,7 @@ export class WorkflowThread implements NodeOwner, MutationSink {
 
   // ---- events and child workflows ----
 
-  /** Publishes a WorkflowEvent (THROW_EVENT). Colt does not run THROW_EVENT nodes yet. */
+  /** Publishes a WorkflowEvent (THROW_EVENT) of a WorkflowEventDef that must exist when the WfSpec is put. */
   throwEvent(workflowEventDefName: string, content: WfValue): void {
     this.graph.addNode(`throw-${workflowEventDefName}`, { throwEvent: { eventDefId: { name: workflowEventDefName }, content: assignmentOf(content, this) } });
   }

@@ -3,22 +3,30 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Effect } from '../engine/commands.ts';
-import type { ScheduledTask } from '../engine/types.ts';
+import type { ScheduledTask, TaskRun } from '../engine/types.ts';
 import type { Keys } from '../store/keys.ts';
 import { captureAdd, type CapturedAdd } from './fused-add.ts';
 
 /** What a task job carries: the tenant and LittleHorse's ScheduledTask. */
 export interface TaskJobData { tenant: string; task: ScheduledTask }
 
-/** Colt owns retries (in run state), so BullMQ makes one attempt; finished jobs stay a while for dedupe. */
+/**
+ * Colt owns retries (in run state), so BullMQ makes one attempt; finished jobs stay a while for
+ * dedupe, bounded in age and in number per queue so that Redis memory stays bounded on a long run.
+ */
 const JOB_OPTIONS: JobsOptions = {
   attempts: 1,
   removeOnComplete: { age: 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 };
 
 export function taskJobId(task: ScheduledTask): string {
-  return `${task.taskRunId.wfRunId}.${task.taskRunId.taskGuid}.${task.attemptNumber}`;
+  return attemptJobId(task.taskRunId, task.attemptNumber);
+}
+
+/** The job id of one attempt of a TaskRun. */
+export function attemptJobId(taskRunId: TaskRun['id'], attemptNumber: number): string {
+  return `${taskRunId.wfRunId}.${taskRunId.taskGuid}.${attemptNumber}`;
 }
 
 /** An effect that sends a task attempt to its TaskDef's queue. */
@@ -56,6 +64,20 @@ export class TaskQueues {
           'task',
           { tenant, task: effect.task },
           { ...JOB_OPTIONS, jobId: jobIdOf(effect) },
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Removes the jobs of every attempt of these TaskRuns (of a deleted WfRun): queued, delayed and
+   * finished ones. A job a worker holds right now stays; its report will find no run.
+   */
+  async removeAttempts(tenant: string, taskRuns: TaskRun[]): Promise<void> {
+    await Promise.all(
+      taskRuns.flatMap((t) =>
+        t.attempts.map((_, attemptNumber) =>
+          this.queue(tenant, t.taskDefId.name).remove(attemptJobId(t.id, attemptNumber)),
         ),
       ),
     );

@@ -1,4 +1,5 @@
 // What can happen to a WfRun (commands in) and what the engine asks the outside world to do (effects out).
+import type { UserTaskCommand, UserTaskTimerCommand } from './user-task-commands.ts';
 import type { ChildWfRunResult, ExternalEvent, ScheduledTask, TaskDef, TaskError, TaskException, VariableValue, WfSpec } from './types.ts';
 
 export type ReportedTaskStatus = 'TASK_SUCCESS' | 'TASK_FAILED' | 'TASK_EXCEPTION';
@@ -44,6 +45,7 @@ export type Command =
       nodeRunPosition?: number;
       correlationKey?: string;
     }
+  | UserTaskCommand
   | TimerCommand;
 
 /** Commands that a timer applies when it is due. Each is ignored if what it was armed for is over. */
@@ -54,7 +56,8 @@ export type TimerCommand =
   /** A backed-off retry's wait is over: the TASK_PENDING attempt is scheduled. */
   | { type: 'TaskRetryDue'; taskGuid: string; attemptNumber: number }
   /** A claimed attempt's timeoutSeconds have passed: if still TASK_RUNNING, it is TASK_TIMEOUT. */
-  | { type: 'TaskAttemptTimedOut'; taskGuid: string; attemptNumber: number };
+  | { type: 'TaskAttemptTimedOut'; taskGuid: string; attemptNumber: number }
+  | UserTaskTimerCommand;
 
 export type Effect =
   | { type: 'DispatchTask'; task: ScheduledTask }

@@ -72,16 +72,17 @@ export function normalizeExternalEventNode(path: string, raw: Record<string, unk
   return node;
 }
 
-/** The ExternalEventDef names EXTERNAL_EVENT nodes wait on. */
+/** The ExternalEventDef names EXTERNAL_EVENT nodes wait on and interrupts are triggered by. */
 export function externalEventDefNames(threadSpecs: Record<string, ThreadSpec>): string[] {
   const names = new Set<string>();
   for (const thread of Object.values(threadSpecs)) {
     for (const node of Object.values(thread.nodes)) if (node.externalEvent) names.add(node.externalEvent.externalEventDefId.name);
+    for (const d of thread.interruptDefs) names.add(d.externalEventDefId.name);
   }
   return [...names];
 }
 
-/** Every EXTERNAL_EVENT node must wait on an ExternalEventDef that exists; otherwise a 400 naming the node and field. */
+/** Every EXTERNAL_EVENT node and interrupt must name an ExternalEventDef that exists; otherwise a 400 naming the node and field. */
 export function checkExternalEventDefs(threadSpecs: Record<string, ThreadSpec>, existing: ReadonlySet<string>): void {
   for (const [threadName, thread] of Object.entries(threadSpecs)) {
     for (const [nodeName, node] of Object.entries(thread.nodes)) {
@@ -90,6 +91,9 @@ export function checkExternalEventDefs(threadSpecs: Record<string, ThreadSpec>, 
         fail(`threadSpecs.${threadName}.nodes.${nodeName}.externalEvent.externalEventDefId`, `ExternalEventDef '${name}' does not exist`);
       }
     }
+    thread.interruptDefs.forEach(({ externalEventDefId: { name } }, i) => {
+      if (!existing.has(name)) fail(`threadSpecs.${threadName}.interruptDefs[${i}].externalEventDefId`, `ExternalEventDef '${name}' does not exist`);
+    });
   }
 }
 

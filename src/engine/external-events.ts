@@ -7,6 +7,7 @@ import { resolveAssignment } from './assignments.ts';
 import type { Command, EngineContext, Effect } from './commands.ts';
 import { failure, varSubError } from './failures.ts';
 import { externalEventKey, nodeRunKey } from './run-state.ts';
+import { interruptThreads } from './interrupts.ts';
 import { completeNode, failNode } from './threads.ts';
 import type { ExternalEvent, ExternalEventNode, NodeRun, RunState, ThreadRun } from './types.ts';
 import { castImplicitly, ValueError } from './values.ts';
@@ -25,7 +26,7 @@ export function onExternalEventArrived(state: RunState, cmd: Arrived, ctx: Engin
   if (!target) return;
   const events = (state.externalEvents ??= {});
   const latest = Math.max(0, ...Object.values(events).map((e) => e.sequence));
-  events[key] = {
+  const event: ExternalEvent = {
     id: { wfRunId: state.wfRun.id, externalEventDefId: { name: cmd.externalEventDefName }, guid: cmd.guid },
     createdAt: ctx.now,
     content: cmd.content,
@@ -34,6 +35,9 @@ export function onExternalEventArrived(state: RunState, cmd: Arrived, ctx: Engin
     claimed: false,
     sequence: latest + 1,
   };
+  events[key] = event;
+  // An interrupt's event is claimed by the interrupt, so no EXTERNAL_EVENT node takes it.
+  interruptThreads(state, ctx, event);
 }
 
 /** The node run waiting on `defName` with `correlationKey`, if one does. */

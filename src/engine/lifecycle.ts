@@ -20,9 +20,24 @@ export function haltThread(state: RunState, thread: ThreadRun, reason: HaltReaso
 /** Drops the halt reasons `matches` selects; a thread with none left runs again, and so do the children it halted. */
 export function releaseThread(state: RunState, thread: ThreadRun, matches: (r: HaltReason) => boolean): void {
   thread.haltReasons = thread.haltReasons.filter((r) => !matches(r));
-  if (thread.haltReasons.length > 0 || isTerminal(thread.status)) return;
+  if (isTerminal(thread.status)) return;
+  if (thread.haltReasons.length > 0) return releaseOwnHandlers(state, thread);
   if (thread.status === 'HALTED' || thread.status === 'HALTING') thread.status = 'RUNNING';
   for (const n of thread.childThreadIds) {
+    releaseThread(state, threadRun(state, n), (r) => 'parentHalted' in r && r.parentHalted.parentThreadId === thread.number);
+  }
+}
+
+/**
+ * A thread halted only while its own interrupt or failure handlers run: those handlers (halted
+ * with it, say by a stop since resumed) run again, or it would wait for them forever.
+ */
+function releaseOwnHandlers(state: RunState, thread: ThreadRun): void {
+  const handlers = thread.haltReasons.map((r) =>
+    'interrupted' in r ? r.interrupted.interruptThreadId : 'handlingFailure' in r ? r.handlingFailure.handlerThreadId : undefined,
+  );
+  if (handlers.includes(undefined)) return;
+  for (const n of handlers as number[]) {
     releaseThread(state, threadRun(state, n), (r) => 'parentHalted' in r && r.parentHalted.parentThreadId === thread.number);
   }
 }

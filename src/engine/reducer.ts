@@ -12,6 +12,8 @@ import { onTaskRetryDue } from './task-attempts.ts';
 import { onTaskAttemptTimedOut, onTaskClaimed, onTaskReported } from './tasks.ts';
 import { createThreadVariables, InputError } from './thread-variables.ts';
 import { advanceThreads, arrive } from './threads.ts';
+import { onUserTaskCommand } from './user-tasks.ts';
+import { onUserTaskActionDue } from './user-task-actions.ts';
 import type { RunState, ThreadRun } from './types.ts';
 
 export interface Transition { state: RunState; effects: Effect[] }
@@ -57,6 +59,17 @@ function applyToRun(state: RunState, command: Exclude<Command, { type: 'RunWf' }
     case 'ResumeThreadRun':
     case 'RescueThreadRun':
       return onLifecycleCommand(state, command, ctx, effects);
+    case 'AssignUserTaskRun':
+    case 'ClaimUserTaskRun':
+    case 'ReleaseUserTaskRun':
+    case 'CompleteUserTaskRun':
+    case 'CancelUserTaskRun':
+    case 'SaveUserTaskRunProgress':
+    case 'PutUserTaskRunComment':
+    case 'EditUserTaskRunComment':
+    case 'DeleteUserTaskRunComment':
+      return onUserTaskCommand(state, command, ctx, effects);
+    case 'UserTaskActionDue': return onUserTaskActionDue(state, command, ctx, effects);
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);

@@ -1,4 +1,5 @@
 // Reading and writing one RunState: keys of its maps, variable scope, node outputs.
+import { userTaskOutput } from './user-tasks.ts';
 import { TERMINAL_STATUSES, type LHStatus, type NodeRun, type RunState, type ThreadRun, type Variable, type VariableValue } from './types.ts';
 
 export const nodeRunKey = (threadRunNumber: number, position: number) => `${threadRunNumber}/${position}`;
@@ -48,6 +49,8 @@ export function nodeOutput(state: RunState, nodeRun: NodeRun): VariableValue | u
   if (nodeRun.startMultipleThreads) return { jsonArr: nodeRun.startMultipleThreads.childThreadIds };
   if (nodeRun.runChildWf?.childWfRunId) return { wfRunId: { id: nodeRun.runChildWf.childWfRunId } };
   if (nodeRun.waitForChildWf?.childWfRunId) return state.wfRun.childWfRuns?.[nodeRun.waitForChildWf.childWfRunId]?.output ?? {};
+  const userTask = nodeRun.userTask?.userTaskRunId;
+  if (userTask) return userTaskOutput(state.userTaskRuns?.[userTask.userTaskGuid]);
   const event = nodeRun.externalEvent?.externalEventId;
   if (event) return state.externalEvents?.[externalEventKey(event.externalEventDefId.name, event.guid)]?.content ?? {};
   return {};

@@ -11,6 +11,9 @@ import {
   normalizeSleep, normalizeWaitForChildWf, normalizeWaitForCondition, normalizeWaitForThreads,
 } from './node-specs.ts';
 import { normalizeExternalEventNode } from './external-event-specs.ts';
+import { normalizeUserTaskNode } from './user-task-specs.ts';
+import { checkInterruptDefs, normalizeInterruptDefs } from './interrupt-specs.ts';
+import { normalizeThrowEventNode } from './workflow-event-specs.ts';
 import { isPlainObject, normalizeValue, typeOfValue, ValueError } from './values.ts';
 import { COMPARATORS, isComparator } from './comparators.ts';
 import { isMutationType, MUTATION_TYPES } from './operations.ts';
@@ -47,6 +50,7 @@ export function normalizeWfSpec(req: PutWfSpecRequest, taskDefs: ReadonlyMap<str
   if (!(req.entrypointThreadName in threadSpecs)) {
     fail('entrypointThreadName', `thread spec '${req.entrypointThreadName}' does not exist`);
   }
+  checkInterruptDefs(threadSpecs);
   const declared = declaredVariables(threadSpecs);
   for (const [threadName, thread] of Object.entries(threadSpecs)) {
     checkThread(`threadSpecs.${threadName}`, thread, threadSpecs, declared, taskDefs);
@@ -68,8 +72,7 @@ function normalizeThreadSpec(path: string, raw: unknown): ThreadSpec {
   const variableDefs = arrayAt(`${path}.variableDefs`, raw.variableDefs).map((v, i) =>
     normalizeThreadVarDef(`${path}.variableDefs[${i}]`, v),
   );
-  const interruptDefs = arrayAt(`${path}.interruptDefs`, raw.interruptDefs);
-  if (interruptDefs.length > 0) fail(`${path}.interruptDefs`, 'interrupts are not supported yet');
+  const interruptDefs = normalizeInterruptDefs(`${path}.interruptDefs`, raw.interruptDefs);
   return { nodes, variableDefs, interruptDefs };
 }
 
@@ -87,6 +90,8 @@ const NODE_READERS: Record<string, (path: string, body: Record<string, unknown>)
   waitForChildWf: (path, body) => ({ waitForChildWf: normalizeWaitForChildWf(path, body) }),
   sleep: (path, body) => ({ sleep: normalizeSleep(path, body) }),
   externalEvent: (path, body) => ({ externalEvent: normalizeExternalEventNode(path, body) }),
+  userTask: (path, body) => ({ userTask: normalizeUserTaskNode(path, body) }),
+  throwEvent: (path, body) => ({ throwEvent: normalizeThrowEventNode(path, body) }),
 };
 
 function normalizeNode(path: string, nodeName: string, raw: unknown): Node {
@@ -106,7 +111,7 @@ function normalizeNode(path: string, nodeName: string, raw: unknown): Node {
   };
 }
 
-function normalizeTaskNode(path: string, raw: Record<string, unknown>): NonNullable<Node['task']> {
+export function normalizeTaskNode(path: string, raw: Record<string, unknown>): NonNullable<Node['task']> {
   const dynamic = raw.taskDefId === undefined && raw.dynamicTask !== undefined;
   if (!dynamic && (!isPlainObject(raw.taskDefId) || typeof raw.taskDefId.name !== 'string')) {
     fail(`${path}.taskDefId.name`, 'is required (or dynamicTask)');

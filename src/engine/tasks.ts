@@ -100,7 +100,9 @@ export function onTaskAttemptTimedOut(
 function endAttempt(state: RunState, taskRun: TaskRun, attempt: TaskAttempt, ctx: EngineContext, effects: Effect[]): void {
   if (canRetry(taskRun, attempt)) return retry(taskRun, ctx, effects);
   taskRun.status = attempt.status;
-  const nodeRun = state.nodeRuns[nodeRunKey(taskRun.source.taskNode.nodeRunId.threadRunNumber, taskRun.source.taskNode.nodeRunId.position)] as NodeRun;
+  const source = taskRun.source.taskNode;
+  if (!source) return; // a user task's reminder ends on its own: it never fails the run
+  const nodeRun = state.nodeRuns[nodeRunKey(source.nodeRunId.threadRunNumber, source.nodeRunId.position)] as NodeRun;
   if (attempt.status === 'TASK_SUCCESS') completeNode(nodeRun, ctx);
   else failNode(ctx, nodeRun, failureOfAttempt(attempt));
 }

@@ -12,7 +12,10 @@ import { currentNodeRun, isTerminal, nodeRunKey, threadRun } from './run-state.t
 import { nodeOf, nodeTypeOf } from './spec.ts';
 import { arriveAtSleep } from './sleep.ts';
 import { arriveAtExternalEvent, claimExternalEvent } from './external-events.ts';
+import { followInterrupt } from './interrupts.ts';
+import { arriveAtThrowEvent } from './workflow-events.ts';
 import { arriveAtTask } from './tasks.ts';
+import { arriveAtUserTask, cancelUserTaskOnHalt } from './user-tasks.ts';
 import type { Edge, Failure, LegacyCondition, Node, NodeRun, RunState, ThreadRun, VariableAssignment } from './types.ts';
 import { arriveAtWaitForThreads, waitForThreadsHasEnded } from './wait-for-threads.ts';
 
@@ -39,8 +42,8 @@ function mirrorEntrypoint(state: RunState): void {
 
 /** One move of a thread; false when it waits. */
 function stepThread(state: RunState, ctx: EngineContext, thread: ThreadRun, effects: Effect[]): boolean {
-  if (thread.status === 'HALTING') return finishHalting(state, thread);
-  if (thread.status === 'HALTED') return followFailureHandler(state, ctx, thread);
+  if (thread.status === 'HALTING') return finishHalting(state, ctx, thread);
+  if (thread.status === 'HALTED') return followFailureHandler(state, ctx, thread) || followInterrupt(state, ctx, thread, effects);
   if (thread.status !== 'RUNNING') return false;
   const nodeRun = currentNodeRun(state, thread);
   if (nodeRun.status === 'ERROR' || nodeRun.status === 'EXCEPTION') return afterFailure(state, ctx, thread, nodeRun, effects);
@@ -166,6 +169,10 @@ function arriveAtNode(state: RunState, ctx: EngineContext, thread: ThreadRun, no
       return arriveAtSleep(state, ctx, thread, nodeRun, node.sleep!, effects);
     case 'externalEvent':
       return arriveAtExternalEvent(state, ctx, thread, nodeRun, node.externalEvent!, effects);
+    case 'throwEvent':
+      return arriveAtThrowEvent(state, ctx, thread, nodeRun, node.throwEvent!);
+    case 'userTask':
+      return arriveAtUserTask(state, ctx, thread, nodeRun, node.userTask!, effects);
   }
 }
 
@@ -222,8 +229,9 @@ function endThread(ctx: EngineContext, thread: ThreadRun, status: ThreadRun['sta
 }
 
 /** A HALTING thread is HALTED once its node can stop (not a TASK in flight) and its children have halted. */
-function finishHalting(state: RunState, thread: ThreadRun): boolean {
+function finishHalting(state: RunState, ctx: EngineContext, thread: ThreadRun): boolean {
   const nodeRun = currentNodeRun(state, thread);
+  cancelUserTaskOnHalt(state, ctx, nodeRun);
   if (nodeRun.task && nodeRun.status === 'RUNNING') return false;
   const children = thread.childThreadIds.map((n) => threadRun(state, n));
   if (!children.every((c) => c.status === 'HALTED' || isTerminal(c.status))) return false;

@@ -1,5 +1,6 @@
 // The shapes Colt stores and serves, in LittleHorse's JSON form (proto3 JSON mapping, camelCase),
 // so that specs and runs round-trip with LittleHorse tools.
+import type { UserTaskNode, UserTaskRun, UserTaskRunId, UserTaskTriggerReference } from './user-task-types.ts';
 
 export type PrimitiveType =
   | 'JSON_OBJ' | 'JSON_ARR' | 'DOUBLE' | 'BOOL' | 'STR' | 'INT' | 'BYTES' | 'WF_RUN_ID' | 'TIMESTAMP';
@@ -137,7 +138,7 @@ export interface ExternalEventNode {
 /** The node types this build of Colt runs. Others are refused at PutWfSpec. */
 export const SUPPORTED_NODE_TYPES = [
   'entrypoint', 'exit', 'task', 'nop', 'startThread', 'startMultipleThreads', 'waitForThreads', 'waitForCondition',
-  'runChildWf', 'waitForChildWf', 'sleep', 'externalEvent',
+  'runChildWf', 'waitForChildWf', 'sleep', 'externalEvent', 'userTask', 'throwEvent',
 ] as const;
 export type NodeType = (typeof SUPPORTED_NODE_TYPES)[number];
 
@@ -156,13 +157,18 @@ export interface Node {
   waitForChildWf?: WaitForChildWfNode;
   sleep?: SleepNode;
   externalEvent?: ExternalEventNode;
+  userTask?: UserTaskNode;
+  throwEvent?: ThrowEventNode;
 }
 
 export interface ThreadSpec {
   nodes: Record<string, Node>;
   variableDefs: ThreadVarDef[];
-  interruptDefs: unknown[];
+  interruptDefs: InterruptDef[];
 }
+
+/** An ExternalEvent of this def posted to the WfRun interrupts every running thread of the ThreadSpec declaring it. */
+export interface InterruptDef { externalEventDefId: { name: string }; handlerSpecName: string }
 
 export interface WfSpec {
   id: WfSpecId;
@@ -205,13 +211,21 @@ export interface ThreadRun {
   haltReasons: HaltReason[];
   /** The failure that ended the thread, for whoever waits on it. */
   failure?: Failure;
+  /** An INTERRUPT thread: the ExternalEvent that started it. */
+  interruptTriggerId?: ExternalEventId;
 }
 
 export type HaltReason =
   | { parentHalted: { parentThreadId: number } }
   | { manualHalt: Record<string, never> }
   | { handlingFailure: { handlerThreadId: number } }
-  | { haltedByParent: { parentThreadRunNumber: number; waitingNodeRunPosition: number } };
+  | { haltedByParent: { parentThreadRunNumber: number; waitingNodeRunPosition: number } }
+  /** An interrupt's event arrived; its handler starts once the thread has halted. */
+  | { pendingInterrupt: { externalEventId: ExternalEventId } }
+  | { interrupted: { interruptThreadId: number } };
+
+/** An interrupt waiting for its thread to halt before its handler thread starts. */
+export interface PendingInterrupt { externalEventId: ExternalEventId; handlerSpecName: string; interruptedThreadId: number }
 
 export interface WfRun {
   id: string;
@@ -222,7 +236,7 @@ export interface WfRun {
   startTime: string;
   endTime?: string;
   threadRuns: ThreadRun[];
-  pendingInterrupts: unknown[];
+  pendingInterrupts: PendingInterrupt[];
   pendingFailures: unknown[];
   parentWfRunId?: string;
   /** How the child WfRuns this run started have ended, as they reported it. */
@@ -257,6 +271,8 @@ export interface NodeRun {
   waitForChildWf?: { childWfRunId?: string };
   sleep?: { maturationTime: string; matured: boolean };
   externalEvent?: ExternalEventNodeRun;
+  userTask?: { userTaskRunId?: UserTaskRunId };
+  throwEvent?: { workflowEventId: WorkflowEventId };
 }
 
 export type WaitingThreadStatus =
@@ -299,7 +315,8 @@ export interface TaskRun {
   taskDefId: { name: string };
   attempts: TaskAttempt[];
   inputVariables: VarNameAndVal[];
-  source: { taskNode: { nodeRunId: NodeRunId }; wfSpecId: WfSpecId };
+  /** A TASK node's run, or a USER_TASK node's reminder (`userTaskTrigger`). */
+  source: { taskNode?: { nodeRunId: NodeRunId }; userTaskTrigger?: UserTaskTriggerReference; wfSpecId: WfSpecId };
   scheduledAt: string;
   status: TaskStatus;
   timeoutSeconds: number;
@@ -322,6 +339,8 @@ export interface RunState {
   variables: Record<string, Variable>;   // key: `${threadRunNumber}/${name}`
   taskRuns: Record<string, TaskRun>;     // key: taskGuid
   externalEvents?: Record<string, ExternalEvent>; // key: `${externalEventDefName}/${guid}`
+  userTaskRuns?: Record<string, UserTaskRun>; // key: userTaskGuid
+  workflowEvents?: Record<string, WorkflowEvent>; // key: `${workflowEventDefName}/${number}`
 }
 
 /** What a worker receives for one task attempt (LittleHorse's ScheduledTask). */
@@ -379,3 +398,15 @@ export interface ExternalEventNodeRun {
   correlationKey?: string;
   maskCorrelationKey: boolean;
 }
+
+// ---- workflow events ----
+
+/** THROW_EVENT: publishes a WorkflowEvent of a def with the content, and moves on. */
+export interface ThrowEventNode { eventDefId: { name: string }; content?: VariableAssignment }
+
+export interface WorkflowEventDef { id: { name: string }; createdAt: string; contentType: { returnType?: TypeDefinition } }
+
+export interface WorkflowEventId { wfRunId: string; workflowEventDefId: { name: string }; number: number }
+
+/** Thrown by a THROW_EVENT node; numbered per (WfRun, def) from 0. AwaitWorkflowEvent callers wait for these. */
+export interface WorkflowEvent { id: WorkflowEventId; content: VariableValue; createdAt: string; nodeRunId: NodeRunId }

@@ -5,6 +5,7 @@ import type { CommandApplier } from '../apply/apply-command.ts';
 import type { TimerCommand } from '../engine/commands.ts';
 import { ColtError } from '../errors.ts';
 import type { DueTimer, RedisTimerStore } from '../store/redis/timer-store.ts';
+import { isRetentionCommand, type RetentionExpirer } from '../apply/retention.ts';
 
 const LEASE_MS = 30_000;
 const BATCH = 100;
@@ -18,6 +19,8 @@ export class TimerLoop {
     private readonly applier: CommandApplier,
     private readonly log: Logger,
     private readonly pollMs: number,
+    /** Deletes runs whose WfSpec retention has passed (without it, their retention timers are dropped). */
+    private readonly retention?: RetentionExpirer,
   ) {}
 
   start(): void {
@@ -38,7 +41,8 @@ export class TimerLoop {
 
   private async fire(t: DueTimer): Promise<void> {
     try {
-      if (t.command) await this.applier.apply(t.tenant, t.wfRunId, t.command as TimerCommand);
+      if (isRetentionCommand(t.command)) await this.retention?.expire(t.tenant, t.wfRunId, t.command);
+      else if (t.command) await this.applier.apply(t.tenant, t.wfRunId, t.command as TimerCommand);
     } catch (err) {
       if (!(err instanceof ColtError && err.code === 'NOT_FOUND')) {
         this.log.warn({ err, timer: t.member }, 'timer not applied; it fires again when its lease ends');

@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import { TaskQueues } from '../dispatch/task-queues.ts';
 import { OutboxSweeper } from '../loops/outbox-sweeper.ts';
 import { TimerLoop } from '../loops/timer-loop.ts';
+import { RetentionExpirer } from '../apply/retention.ts';
 import { RedisTimerStore } from '../store/redis/timer-store.ts';
 import { MetadataService } from '../services/metadata-service.ts';
 import { TaskWorkerService } from '../services/task-worker-service.ts';
@@ -22,8 +23,16 @@ import { RedisExternalEventStore } from '../store/redis/external-event-store.ts'
 import { RedisCorrelatedEventStore } from '../store/redis/correlated-event-store.ts';
 import { ExternalEventService } from '../services/external-event-service.ts';
 import { RedisRunStore } from '../store/redis/run-store.ts';
+import { RedisWorkflowEventStore } from '../store/redis/workflow-event-store.ts';
+import { WorkflowEventService } from '../services/workflow-event-service.ts';
+import { buildSearchServices } from '../services/search-services.ts';
+import { TaskWorkerGroupService } from '../services/task-worker-group-service.ts';
+import { RedisTaskWorkerGroupStore } from '../store/redis/task-worker-group-store.ts';
+import { buildSecurity } from '../auth/security.ts';
+import { buildUserTaskServices } from '../services/user-task-services.ts';
 
-export type ColtConfig = Pick<Config, 'keyPrefix' | 'bookmarkSecret' | 'pollWaitMs' | 'taskLockMs' | 'outboxSweepMs' | 'timerPollMs' | 'bodyLimit'>;
+export type ColtConfig = Pick<Config, 'keyPrefix' | 'bookmarkSecret' | 'pollWaitMs' | 'taskLockMs' | 'outboxSweepMs' | 'timerPollMs' | 'bodyLimit' | 'rateLimitPerMinute'>
+  & { authEnabled?: boolean | undefined; adminApiKey?: string | undefined };
 
 /** The storage and commit path, shared by the server and by task worker processes. */
 export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>, logger: Logger = pino()) {
@@ -41,11 +50,13 @@ export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>,
   const definitions = new Definitions(metadataStore);
   const taskQueues = new TaskQueues(bull, keys);
   const correlations = new RedisCorrelatedEventStore(redis, keys);
+  const workflowEvents = new RedisWorkflowEventStore(redis, keys);
   const applier = new CommandApplier({ runs, definitions, taskQueues, correlations, log: logger });
   return {
-    redis, bull, keys, runs, timers, metadataStore, externalEvents, correlations, definitions, taskQueues, applier,
+    redis, bull, keys, runs, timers, metadataStore, externalEvents, correlations, definitions, taskQueues, applier, workflowEvents,
     async close() {
       await taskQueues.close();
+      await workflowEvents.close();
       await Promise.all([redis.quit(), bull.quit()]);
     },
   };
@@ -56,26 +67,33 @@ export type Engine = ReturnType<typeof buildEngine>;
 /** The API server's parts: services, app, and the outbox sweeper loop. */
 export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger = pino()) {
   const engine = buildEngine(redisUrl, config, logger);
-  const metadata = new MetadataService(engine.metadataStore, engine.runs, engine.definitions, engine.externalEvents);
+  const userTasks = buildUserTaskServices(engine, config.bookmarkSecret);
+  const metadata = new MetadataService(engine.metadataStore, engine.runs, engine.definitions, engine.externalEvents, engine.workflowEvents, undefined, userTasks.userTaskDefs);
+  const workflowEvents = new WorkflowEventService(engine.workflowEvents, new Bookmarks(config.bookmarkSecret));
   const externalEvents = new ExternalEventService(engine.externalEvents, engine.correlations, engine.applier);
-  const wfRuns = new WfRunService(engine.runs, engine.applier, metadata, new Bookmarks(config.bookmarkSecret));
+  const wfRuns = new WfRunService(engine.runs, engine.applier, metadata, new Bookmarks(config.bookmarkSecret), engine.taskQueues);
   const tasks = new TaskWorkerService(engine.bull, engine.keys, engine.applier, metadata, config);
   const cloudflare = buildCloudflareServices({
-    redis: engine.redis, keys: engine.keys, runs: engine.runs, metadataStore: engine.metadataStore,
+    redis: engine.redis, bull: engine.bull, keys: engine.keys, runs: engine.runs, metadataStore: engine.metadataStore,
     metadata, wfRuns, externalEvents, bookmarks: new Bookmarks(`${config.bookmarkSecret}/cloudflare`),
   });
   const board = new QueueBoard(engine.bull, engine.keys);
   const sweeper = new OutboxSweeper(engine.runs, engine.applier, logger, config.outboxSweepMs);
-  const timerLoop = new TimerLoop(engine.timers, engine.applier, logger, config.timerPollMs);
-  const appOptions = { metadata, wfRuns, tasks, externalEvents, cloudflare, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit };
+  const timerLoop = new TimerLoop(engine.timers, engine.applier, logger, config.timerPollMs, new RetentionExpirer(engine.runs));
+  const search = buildSearchServices({ ...engine, externalEventService: externalEvents }, config.bookmarkSecret);
+  const workerGroups = new TaskWorkerGroupService(new RedisTaskWorkerGroupStore(engine.redis, engine.keys), engine.metadataStore);
+  const security = buildSecurity(engine, config);
+  const appOptions = { metadata, wfRuns, tasks, externalEvents, workflowEvents, search, workerGroups, userTasks, cloudflare, security, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit,
+    rateLimit: { requestsPerWindow: config.rateLimitPerMinute, windowMs: 60_000, keyPrefix: engine.keys.rateLimit() } };
   return {
-    engine, metadata, wfRuns, tasks, externalEvents, sweeper, timerLoop,
+    engine, metadata, wfRuns, tasks, externalEvents, sweeper, timerLoop, security,
     /** The engine loops of the server role. */
     startLoops() {
       sweeper.start();
       timerLoop.start();
     },
-    app: (extra: { validateResponses?: boolean } = {}) => createApp({ ...appOptions, ...extra }),
+    /** `userTasks: undefined` leaves the user task routes out (their operations then answer 501). */
+    app: (extra: { validateResponses?: boolean; userTasks?: undefined } = {}) => createApp({ ...appOptions, ...extra }),
     async close() {
       await sweeper.stop();
       await timerLoop.stop();

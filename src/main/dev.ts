@@ -21,7 +21,8 @@ try {
     log.info({ redis: redis.url, dataDir }, 'private redis-server started');
   }
   const redisUrl = config.redisUrl ?? (redis as PrivateRedis).url;
-  const server = await startServer(redisUrl, config, log);
+  const authEnabled = config.authEnabled ?? false; // local development runs open unless COLT_AUTH=on
+  const server = await startServer(redisUrl, { ...config, authEnabled }, log);
   const workerEngine = buildEngine(redisUrl, config, log);
   const workers = await startTaskWorkers(workerEngine, EXAMPLE_TASKS, log, { concurrency: config.workerConcurrency, lockMs: config.taskLockMs });
   console.log(
@@ -33,6 +34,7 @@ try {
       `  Queues       ${server.url}/admin/queues`,
       `  Redis        ${redisUrl}${redis ? ' (private, data in ' + join(config.dataDir, 'redis') + ')' : ''}`,
       `  Task workers ${EXAMPLE_TASKS.map((t) => t.taskDef.name).join(', ')}`,
+      authEnabled ? `  Auth         on: send Authorization: Bearer <key> (COLT_ADMIN_API_KEY)` : `  Auth         OFF: anyone who can reach this port can do anything (COLT_AUTH=on to require API keys)`,
       `  Ctrl-C stops everything.`,
       '',
     ].join('\n'),

@@ -11,7 +11,10 @@ if (!config.redisUrl) {
   process.exit(1);
 }
 try {
-  const server = await startServer(config.redisUrl, config, log);
+  const authEnabled = config.authEnabled ?? true; // production: API keys unless COLT_AUTH=off
+  if (authEnabled && !config.adminApiKey) log.warn('COLT_ADMIN_API_KEY is not set: only API keys issued earlier can call the API');
+  if (!authEnabled) log.warn('COLT_AUTH=off: the API is open to anyone who can reach it');
+  const server = await startServer(config.redisUrl, { ...config, authEnabled }, log);
   log.info({ api: server.url, docs: `${server.url}/docs`, queues: `${server.url}/admin/queues` }, 'Colt server listening');
   onShutdown(log, config.shutdownGraceMs, () => server.stop());
 } catch (err) {

@@ -8,6 +8,7 @@ import { fromPlain, valueOfJson, ValueError } from '../engine/values.ts';
 import type { ExternalEventService } from './external-event-service.ts';
 import type { RedisCloudflareStore } from '../store/redis/cloudflare-store.ts';
 import type { WfRunService } from './wf-run-service.ts';
+import type { CloudflareCode } from './cloudflare-services.ts';
 import type { CloudflareCatalog } from './cloudflare-catalog.ts';
 import { CF_CODE, CloudflareApiError, instanceNotFound } from './cloudflare-errors.ts';
 import type { CloudflareInstanceService, LoadedInstance } from './cloudflare-instances.ts';
@@ -28,10 +29,13 @@ export class CloudflareInstanceStatusService {
     private readonly instances: CloudflareInstanceService,
     private readonly wfRuns: WfRunService,
     private readonly externalEvents: ExternalEventService,
+    private readonly code: CloudflareCode,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   async change(tenant: string, name: string, id: string, change: StatusChange): Promise<StatusChanged> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.instances.changeStatus(tenant, code, id, change);
     await this.catalog.versions(tenant, name);
     const instance = await this.instances.load(tenant, name, id);
     if (change.status === 'restart' && change.from !== undefined) {
@@ -44,7 +48,7 @@ export class CloudflareInstanceStatusService {
 
   /** Terminates the instances that exist and have not finished; the others are skipped. */
   async terminateBatch(tenant: string, name: string, ids: string[]): Promise<{ instancesTerminated: number; status: 'ok' }> {
-    await this.catalog.versions(tenant, name);
+    if (!(await this.code.workflows.find(tenant, name))) await this.catalog.versions(tenant, name);
     let terminated = 0;
     for (const id of new Set(ids)) {
       try {
@@ -59,7 +63,7 @@ export class CloudflareInstanceStatusService {
 
   /** Colt terminates synchronously, so no terminate-all job is ever running. */
   async terminateAllStatus(tenant: string, name: string): Promise<{ status: 'not_running' }> {
-    await this.catalog.versions(tenant, name);
+    if (!(await this.code.workflows.find(tenant, name))) await this.catalog.versions(tenant, name);
     return { status: 'not_running' };
   }
 
@@ -68,6 +72,8 @@ export class CloudflareInstanceStatusService {
    * the payload typed by the def. Refused once the instance has finished, as Cloudflare refuses it.
    */
   async sendEvent(tenant: string, name: string, id: string, eventType: string, payload: unknown): Promise<{ instanceId: string; timestamp: string }> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.instances.sendEvent(tenant, code, id, eventType, payload);
     await this.catalog.versions(tenant, name);
     const { status } = await this.instances.load(tenant, name, id);
     if (status === 'complete' || status === 'errored' || status === 'terminated') {
@@ -143,7 +149,7 @@ export class CloudflareInstanceStatusService {
       throw new CloudflareApiError('FAILED_PRECONDITION', CF_CODE.INSTANCE_CANNOT_RESTART,
         `(instance.cannot_restart) the original params do not fit the latest version of ${name}: ${err.message}`, { cause: err });
     });
-    await this.wfRuns.deleteWfRun(tenant, id).catch((err: unknown) => {
+    await this.wfRuns.deleteWfRun(tenant, id, { evenIfRunning: true }).catch((err: unknown) => {
       if (!(err instanceof ColtError && err.code === 'NOT_FOUND')) throw err;
     });
     return (await this.instances.create(tenant, name, { instance_id: id, params })).status;

@@ -12,6 +12,7 @@ import type { Bookmarks } from '../store/bookmarks.ts';
 import type { CloudflareInstanceRecord, IndexMember, IndexRange, RedisCloudflareStore } from '../store/redis/cloudflare-store.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
 import type { WfRunService } from './wf-run-service.ts';
+import type { CloudflareCode } from './cloudflare-services.ts';
 import { type CloudflareCatalog, versionIdOf, workflowIdOf } from './cloudflare-catalog.ts';
 import { CF_CODE, CloudflareApiError, instanceAlreadyExists, instanceNotFound } from './cloudflare-errors.ts';
 import { resultInfoOf, type CfList, type PageQuery } from './cloudflare-pages.ts';
@@ -51,6 +52,8 @@ export interface CfInstanceDetails {
   rollback: null;
 }
 
+export type CfCodeInstanceDetails = Awaited<ReturnType<CloudflareCode['instances']['get']>>;
+
 export interface InstanceListQuery extends PageQuery {
   cursor?: string;
   direction?: 'asc' | 'desc';
@@ -74,10 +77,13 @@ export class CloudflareInstanceService {
     private readonly runs: RedisRunStore,
     private readonly wfRuns: WfRunService,
     private readonly bookmarks: Bookmarks,
+    private readonly code: CloudflareCode,
   ) {}
 
   /** A used id is refused before the params are looked at (clients retrying a create rely on the 409). */
   async create(tenant: string, name: string, body: InstanceCreate): Promise<CfInstanceCreated> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.instances.create(tenant, code, body);
     const spec = latest(await this.catalog.versions(tenant, name));
     const id = idOf(body);
     await this.refuseTaken(tenant, [id]);
@@ -93,6 +99,8 @@ export class CloudflareInstanceService {
 
   /** Every item is checked, and every id found free, before the first instance is created. */
   async createBatch(tenant: string, name: string, bodies: InstanceCreate[]): Promise<CfInstanceCreated[]> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.instances.createBatch(tenant, code, bodies);
     const spec = latest(await this.catalog.versions(tenant, name));
     const ids = bodies.map((b, i) => itemChecked(i, () => idOf(b)));
     const twice = ids.find((id, i) => ids.indexOf(id) !== i);
@@ -105,6 +113,8 @@ export class CloudflareInstanceService {
   }
 
   async list(tenant: string, name: string, q: InstanceListQuery): Promise<CfList<CfInstanceSummary>> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.instances.list(tenant, code, q);
     await this.catalog.versions(tenant, name);
     const base = q.cursor === undefined ? 0 : this.cursorOffset(q.cursor);
     const offset = base + (q.page - 1) * q.perPage;
@@ -121,7 +131,9 @@ export class CloudflareInstanceService {
     return { result, resultInfo: resultInfoOf(q, result.length, total, cursor) };
   }
 
-  async get(tenant: string, name: string, id: string, opts: { simple?: boolean; order?: 'asc' | 'desc' } = {}): Promise<CfInstanceDetails> {
+  async get(tenant: string, name: string, id: string, opts: { simple?: boolean; order?: 'asc' | 'desc' } = {}): Promise<CfInstanceDetails | CfCodeInstanceDetails> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.instances.get(tenant, code, id, opts);
     await this.catalog.versions(tenant, name);
     const instance = await this.load(tenant, name, id);
     const { state, record, status } = instance;

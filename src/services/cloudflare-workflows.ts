@@ -1,9 +1,12 @@
 // Cloudflare workflows and versions over WfSpecs: every WfSpec of the tenant is a workflow whose
-// versions are the WfSpec's versions. Code workflows (PUT with class_name/script_name) come later.
+// versions are the WfSpec's versions. Code workflows (PUT with class_name/script_name) are served by
+// cloudflare-code-workflows.ts; a name is looked up as a code workflow first.
 import { ColtError } from '../errors.ts';
 import { entrypointNodeName, nodeTypeOf } from '../engine/spec.ts';
 import type { WfSpec } from '../engine/types.ts';
 import type { RedisCloudflareStore } from '../store/redis/cloudflare-store.ts';
+import type { CloudflareCode } from './cloudflare-services.ts';
+import type { CfCodeVersion } from './cloudflare-code-workflows.ts';
 import type { MetadataService } from './metadata-service.ts';
 import type { WfRunService } from './wf-run-service.ts';
 import {
@@ -52,31 +55,36 @@ export class CloudflareWorkflowService {
     private readonly store: RedisCloudflareStore,
     private readonly metadata: MetadataService,
     private readonly wfRuns: WfRunService,
+    private readonly code: CloudflareCode,
   ) {}
 
   async list(tenant: string, q: PageQuery & { search?: string }): Promise<CfList<CfWorkflow>> {
     const search = q.search?.toLowerCase();
     const names = (await this.catalog.workflowNames(tenant)).filter((n) => search === undefined || n.toLowerCase().includes(search));
     // Names whose versions were all deleted stay in the name index: skip them before paging.
-    const withVersions = (await Promise.all(names.map(async (n) => ({ n, versions: await this.catalog.findVersions(tenant, n) }))))
+    const codeWorkflows = (await this.code.workflows.all(tenant)).filter((w) => search === undefined || w.name.toLowerCase().includes(search));
+    const codeNames = new Set(codeWorkflows.map((w) => w.name));
+    const withVersions = (await Promise.all(names.filter((n) => !codeNames.has(n)).map(async (n) => ({ n, versions: await this.catalog.findVersions(tenant, n) }))))
       .filter((x) => x.versions.length > 0);
-    const page = pageOf(withVersions, q);
-    return { ...page, result: await Promise.all(page.result.map((x) => this.workflowOf(tenant, x.n, x.versions))) };
+    const page = pageOf([...withVersions, ...codeWorkflows], q);
+    const result = await Promise.all(page.result.map((x) => ('n' in x ? this.workflowOf(tenant, x.n, x.versions) : this.code.workflows.workflowOf(tenant, x))));
+    return { ...page, result };
   }
 
   async get(tenant: string, name: string): Promise<CfWorkflow> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.workflows.workflowOf(tenant, code);
     return this.workflowOf(tenant, name, await this.catalog.versions(tenant, name));
   }
 
-  /** Code workflows are not served yet; a WfSpec's name cannot be taken by one. */
-  async put(tenant: string, name: string, _body: WorkflowPut): Promise<never> {
-    if ((await this.catalog.findVersions(tenant, name)).length > 0) {
+  /** Creates or modifies a code workflow; a WfSpec's name cannot be taken by one. */
+  async put(tenant: string, name: string, body: WorkflowPut) {
+    const code = await this.code.workflows.find(tenant, name);
+    if (!code && (await this.catalog.findVersions(tenant, name)).length > 0) {
       throw new CloudflareApiError('FAILED_PRECONDITION', CF_CODE.NOT_A_CODE_WORKFLOW,
         `workflow ${name} is a WfSpec; change it through the WfSpec API (PUT creates code workflows)`);
     }
-    throw new CloudflareApiError('UNIMPLEMENTED', CF_CODE.NOT_IMPLEMENTED,
-      `code workflows (WorkflowEntrypoint classes, PUT ${name} with class_name/script_name) are not supported yet; ` +
-        'only WfSpecs are served as workflows');
+    return this.code.workflows.put(tenant, name, body);
   }
 
   /**
@@ -84,6 +92,8 @@ export class CloudflareWorkflowService {
    * finished (complete, errored or terminated), so that nothing is deleted under a running task.
    */
   async delete(tenant: string, name: string): Promise<{ status: 'ok'; success: boolean }> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.workflows.delete(tenant, code);
     const versions = await this.catalog.versions(tenant, name);
     const counts = await this.catalog.instanceCounts(tenant, name);
     const unfinished = counts.queued + counts.running + counts.waiting + counts.paused + counts.waitingForPause;
@@ -100,18 +110,24 @@ export class CloudflareWorkflowService {
   }
 
   /** Newest first. */
-  async listVersions(tenant: string, name: string, q: PageQuery): Promise<CfList<CfVersion>> {
+  async listVersions(tenant: string, name: string, q: PageQuery): Promise<CfList<CfVersion | CfCodeVersion>> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.workflows.listVersions(code, q);
     const versions = [...(await this.catalog.versions(tenant, name))].reverse();
     const page = pageOf(versions, q);
     return { ...page, result: page.result.map((spec) => versionOf(tenant, spec)) };
   }
 
-  async getVersion(tenant: string, name: string, versionId: string): Promise<CfVersion> {
+  async getVersion(tenant: string, name: string, versionId: string): Promise<CfVersion | CfCodeVersion> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.workflows.getVersion(code, versionId);
     return versionOf(tenant, await this.version(tenant, name, versionId));
   }
 
   /** The version's DAG from its thread specs; with `graph`, also Cloudflare's visualizer graph (none for WfSpecs). */
-  async getDag(tenant: string, name: string, versionId: string, graph: boolean): Promise<CfVersionDag> {
+  async getDag(tenant: string, name: string, versionId: string, graph: boolean): Promise<CfVersionDag | ReturnType<CloudflareCode['workflows']['getDag']>> {
+    const code = await this.code.workflows.find(tenant, name);
+    if (code) return this.code.workflows.getDag(code, versionId, graph);
     const spec = await this.version(tenant, name, versionId);
     const { has_dag: _hasDag, wf_spec_id: _id, ...version } = versionOf(tenant, spec);
     return { ...version, dag: dagOf(spec), ...(graph ? { graph: null } : {}) };

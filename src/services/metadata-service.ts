@@ -10,7 +10,11 @@ import type { RedisMetadataStore } from '../store/redis/metadata-store.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
 import type { RedisExternalEventStore } from '../store/redis/external-event-store.ts';
 import { checkExternalEventDefs, externalEventDefNames } from '../engine/external-event-specs.ts';
+import { checkWorkflowEventDefs, workflowEventDefNames } from '../engine/workflow-event-specs.ts';
+import type { RedisWorkflowEventStore } from '../store/redis/workflow-event-store.ts';
 import { isPlainObject } from '../engine/values.ts';
+import { refuseWhileTaskDefInUse } from './task-def-usage.ts';
+import { pinUserTaskDefs, userTaskDefNames } from '../engine/user-task-specs.ts';
 
 export interface PutTaskDefRequest { name: string; inputVars?: unknown[]; returnType?: unknown; description?: string }
 
@@ -20,7 +24,10 @@ export class MetadataService {
     private readonly runs: RedisRunStore,
     private readonly definitions: Definitions,
     private readonly externalEvents: RedisExternalEventStore,
+    private readonly workflowEvents: RedisWorkflowEventStore,
     private readonly clock: () => Date = () => new Date(),
+    /** Where USER_TASK nodes find the UserTaskDef versions to pin (none: such WfSpecs are refused). */
+    private readonly userTaskDefs?: { versionNumbers(tenant: string, names: string[]): Promise<Map<string, number[]>> },
   ) {}
 
   /** Idempotent for an identical TaskDef; a different one under a taken name is ALREADY_EXISTS. */
@@ -44,8 +51,10 @@ export class MetadataService {
     return this.metadata.listTaskDefs(tenant);
   }
 
+  /** Refused (FAILED_PRECONDITION) while WfRuns that have not terminated use it. */
   async deleteTaskDef(tenant: string, name: string): Promise<void> {
-    if (!(await this.metadata.deleteTaskDef(tenant, checkName('name', name)))) throw notFound(`TaskDef ${name} does not exist`);
+    await refuseWhileTaskDefInUse(this.metadata, this.runs, tenant, checkName('name', name));
+    if (!(await this.metadata.deleteTaskDef(tenant, name))) throw notFound(`TaskDef ${name} does not exist`);
     this.definitions.forgetTaskDef(tenant, name);
   }
 
@@ -56,6 +65,9 @@ export class MetadataService {
     const body = normalizeWfSpec(req, taskDefs);
     const eventDefs = await this.externalEvents.getDefs(tenant, externalEventDefNames(body.threadSpecs));
     checkExternalEventDefs(body.threadSpecs, new Set(eventDefs.keys()));
+    checkWorkflowEventDefs(body.threadSpecs, await this.workflowEvents.existingDefs(tenant, workflowEventDefNames(body.threadSpecs)));
+    const userTaskDefs = userTaskDefNames(body.threadSpecs);
+    if (userTaskDefs.length > 0) pinUserTaskDefs(body.threadSpecs, (await this.userTaskDefs?.versionNumbers(tenant, userTaskDefs)) ?? new Map(), taskDefs);
     for (let attempt = 0; attempt < 5; attempt++) {
       const latest = (await this.metadata.wfSpecVersions(tenant, req.name)).at(-1);
       if (latest && isDeepStrictEqual(bodyOf(latest), body)) return latest;

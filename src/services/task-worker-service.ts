@@ -11,6 +11,7 @@ import { ColtError, invalidArgument } from '../errors.ts';
 import { checkName, checkWfRunId, newGuid } from '../ids.ts';
 import type { TaskJobData } from '../dispatch/task-queues.ts';
 import type { Keys } from '../store/keys.ts';
+import { RedisTaskWorkerGroupStore } from '../store/redis/task-worker-group-store.ts';
 import type { MetadataService } from './metadata-service.ts';
 
 export interface PollTaskRequest { taskDefId: { name: string }; clientId: string; taskWorkerVersion?: string }
@@ -37,11 +38,17 @@ export class TaskWorkerService {
     private readonly applier: CommandApplier,
     private readonly metadata: MetadataService,
     private readonly options: { pollWaitMs: number; taskLockMs: number },
-  ) {}
+  ) {
+    this.workerGroups = new RedisTaskWorkerGroupStore(connection, keys);
+  }
+
+  /** Each poll is also the worker's heartbeat in its TaskDef's worker group. */
+  private readonly workerGroups: RedisTaskWorkerGroupStore;
 
   /** The next attempt of the TaskDef, claimed for `clientId`; `{}` when none arrives within the wait. */
   async pollTask(tenant: string, req: PollTaskRequest, signal?: AbortSignal): Promise<{ result?: ScheduledTask }> {
     await this.metadata.getTaskDef(tenant, req.taskDefId.name);
+    await this.workerGroups.heartbeat(tenant, req.taskDefId.name, req.clientId);
     const poller = this.poller(tenant, req.taskDefId.name);
     const deadline = Date.now() + this.options.pollWaitMs;
     while (Date.now() < deadline && !signal?.aborted) {

@@ -1,7 +1,8 @@
 // RunWf, Get/Delete WfRun, GetNodeRun, GetTaskRun, SearchWfRun.
 import type { CommandApplier } from '../apply/apply-command.ts';
+import type { TaskQueues } from '../dispatch/task-queues.ts';
 import type { Command } from '../engine/commands.ts';
-import { invalidArgument, notFound } from '../errors.ts';
+import { failedPrecondition, invalidArgument, notFound } from '../errors.ts';
 import { nodeRunKey } from '../engine/run-state.ts';
 import type { LHStatus, NodeRun, RunState, TaskRun, WfRun } from '../engine/types.ts';
 import { checkName, checkWfRunId, newGuid } from '../ids.ts';
@@ -37,6 +38,7 @@ export class WfRunService {
     private readonly applier: CommandApplier,
     private readonly metadata: MetadataService,
     private readonly bookmarks: Bookmarks,
+    private readonly taskQueues: TaskQueues,
   ) {}
 
   async runWf(tenant: string, req: RunWfRequest): Promise<WfRun> {
@@ -60,9 +62,18 @@ export class WfRunService {
     return (await this.load(tenant, wfRunId)).wfRun;
   }
 
-  async deleteWfRun(tenant: string, wfRunId: string): Promise<void> {
+  /**
+   * DeleteWfRun: refused (FAILED_PRECONDITION) while the run is RUNNING, unless `evenIfRunning`;
+   * otherwise every trace goes: run data, timers, index entries, events, and its task jobs.
+   */
+  async deleteWfRun(tenant: string, wfRunId: string, { evenIfRunning = false } = {}): Promise<void> {
     const { wfRun } = await this.load(tenant, wfRunId);
-    await this.runs.delete(tenant, wfRun);
+    const deleted = await this.runs.delete(tenant, wfRun, (state) => {
+      if (state.wfRun.status === 'RUNNING' && !evenIfRunning) {
+        throw failedPrecondition(`WfRun ${wfRunId} is RUNNING; stop it (or let it end) before deleting it`);
+      }
+    });
+    if (deleted) await this.taskQueues.removeAttempts(tenant, Object.values(deleted.taskRuns));
   }
 
   async getNodeRun(tenant: string, wfRunId: string, threadRunNumber: number, position: number): Promise<NodeRun> {

@@ -25,9 +25,34 @@ export class Keys {
     return `${this.runTag(tenant, wfRunId)}:pending-events:${wfRunId}`;
   }
 
+  /** Set of the members (in `timers()`) of every timer a WfRun has armed, so that deleting it disarms them. */
+  runTimers(tenant: string, wfRunId: string): string {
+    return `${this.runTag(tenant, wfRunId)}:timers:${wfRunId}`;
+  }
+
+  /** Pub/sub channel on which a commit announces the WorkflowEvents it stored (AwaitWorkflowEvent listens). */
+  workflowEventChannel(tenant: string, wfRunId: string): string {
+    return `${this.runTag(tenant, wfRunId)}:workflow-events:${wfRunId}`;
+  }
+
+  /** WorkflowEvents of one def: sorted set of `[wfRunId, defName, number]` JSON by creation time. */
+  workflowEventIndex(tenant: string, workflowEventDefName: string): string {
+    return `${this.prefix}:${tenant}:workflowEvents:${workflowEventDefName}`;
+  }
+
+  /** Hash of the tenant's WorkflowEventDefs: name -> WorkflowEventDef. */
+  workflowEventDefs(tenant: string): string {
+    return `${this.prefix}:${tenant}:workflowEventDefs`;
+  }
+
   /** Sorted set of `tenant/wfRunId` with unsent outbox entries, scored by when they were committed. */
   outboxIndex(): string {
     return `${this.prefix}:outbox-index`;
+  }
+
+  /** Prefix of the per-tenant request counters of the rate limiter. */
+  rateLimit(): string {
+    return `${this.prefix}:ratelimit:`;
   }
 
   /** Sorted set of armed timers (`tenant|wfRunId|timerId`), scored by due time on Redis's clock. */
@@ -72,11 +97,44 @@ export class Keys {
     return `${this.prefix}:${tenant}:wfSpecNames`;
   }
 
-  /** WfRun search indexes: sorted sets of wfRunIds scored by start time. */
-  runIndex(tenant: string, filter: { wfSpecName?: string; status?: LHStatus }): RunIndex {
+  /**
+   * WfRun search indexes: sorted sets of wfRunIds scored by start time. A version (majorVersion,
+   * then revision) narrows a WfSpec name's index.
+   */
+  runIndex(tenant: string, filter: { wfSpecName?: string; majorVersion?: number; revision?: number; status?: LHStatus }): RunIndex {
     const spec = filter.wfSpecName === undefined ? '' : `:spec:${filter.wfSpecName}`;
+    const major = filter.wfSpecName === undefined || filter.majorVersion === undefined ? '' : `:major:${filter.majorVersion}`;
+    const revision = major === '' || filter.revision === undefined ? '' : `:revision:${filter.revision}`;
     const status = filter.status === undefined ? '' : `:status:${filter.status}`;
-    return `${this.prefix}:${tenant}:runs${spec}${status}`;
+    return `${this.prefix}:${tenant}:runs${spec}${major}${revision}${status}`;
+  }
+
+  /** Child WfRuns of one parent WfRun (sorted set of wfRunIds by start time). */
+  runsByParent(tenant: string, parentWfRunId: string): RunIndex {
+    return `${this.prefix}:${tenant}:runs:parent:${parentWfRunId}`;
+  }
+
+  /**
+   * Searchable Variables of a WfSpec's runs holding one value (its text form, hex-encoded as it may
+   * hold any character): sorted set of `[wfRunId, threadRunNumber, name]` JSON by creation time.
+   */
+  variableIndex(tenant: string, wfSpecName: string, varName: string, valueText: string): string {
+    return `${this.prefix}:${tenant}:vars:${wfSpecName}:${varName}:${Buffer.from(valueText, 'utf8').toString('hex')}`;
+  }
+
+  /** NodeRuns by node type (and status): sorted set of `[wfRunId, threadRunNumber, position]` JSON by arrival time. */
+  nodeRunIndex(tenant: string, nodeType: string, status?: LHStatus): string {
+    return `${this.prefix}:${tenant}:nodeRuns:${nodeType}${status === undefined ? '' : `:status:${status}`}`;
+  }
+
+  /** TaskRuns by TaskDef (and status): sorted set of `[wfRunId, taskGuid]` JSON by schedule time. */
+  taskRunIndex(tenant: string, taskDefName: string, status?: string): string {
+    return `${this.prefix}:${tenant}:taskRuns:${taskDefName}${status === undefined ? '' : `:status:${status}`}`;
+  }
+
+  /** ExternalEvents by def (and claimed or not): sorted set of `[wfRunId, defName, guid]` JSON by creation time. */
+  externalEventIndex(tenant: string, externalEventDefName: string, claimed?: boolean): string {
+    return `${this.prefix}:${tenant}:externalEvents:${externalEventDefName}${claimed === undefined ? '' : `:claimed:${claimed}`}`;
   }
 
   /** WfRuns of one exact WfSpec version that have not terminated (guards DeleteWfSpec). */
@@ -92,6 +150,63 @@ export class Keys {
     return `${this.runTag(tenant, wfRunId)}:cf-instance:${wfRunId}`;
   }
 
+  /** Hash of the tenant's code workflows (Cloudflare WorkflowEntrypoint classes): name -> workflow with its versions. */
+  codeWorkflows(tenant: string): string {
+    return `${this.prefix}:${tenant}:code-workflows`;
+  }
+
+  /** Sorted set of one code workflow's instance ids, scored by creation time. */
+  codeInstances(tenant: string, workflow: string): string {
+    return `${this.prefix}:${tenant}:code-instances:${workflow}`;
+  }
+
+  /**
+   * One part of a code workflow instance, all in the instance's slot: `state` (hash), `steps` (hash of
+   * step records by `<name>-<count>`), `events` (list of received events), `lease` (its executor's lock).
+   */
+  codeInstance(tenant: string, workflow: string, id: string, part: 'state' | 'steps' | 'events' | 'lease'): string {
+    return `${this.prefix}:{${tenant}/cf/${workflow}/${id}}:code-${part}`;
+  }
+
+  /** The BullMQ queue of one script's code workflow executions. */
+  codeQueueName(tenant: string, scriptName: string): string {
+    return `cfcode.${tenant}.${scriptName}`;
+  }
+
+  /** Hash of one UserTaskDef's versions: version -> UserTaskDef. */
+  userTaskDefVersions(tenant: string, name: string): string {
+    return `${this.prefix}:${tenant}:userTaskDef:${name}`;
+  }
+
+  /** Sorted set of the tenant's UserTaskDef names, scored by first creation. */
+  userTaskDefNames(tenant: string): string {
+    return `${this.prefix}:${tenant}:userTaskDefNames`;
+  }
+
+  /**
+   * UserTaskRuns matching every given filter (userId and userGroup URI-encoded, as they may hold
+   * any character): sorted sets of `[wfRunId, userTaskGuid]` JSON by scheduled time.
+   */
+  userTaskRunIndex(tenant: string, filter: { userTaskDefName?: string; status?: string; userId?: string; userGroup?: string }): string {
+    const parts = [
+      filter.userTaskDefName === undefined ? '' : `:def:${filter.userTaskDefName}`,
+      filter.status === undefined ? '' : `:status:${filter.status}`,
+      filter.userId === undefined ? '' : `:user:${encodeURIComponent(filter.userId)}`,
+      filter.userGroup === undefined ? '' : `:group:${encodeURIComponent(filter.userGroup)}`,
+    ];
+    return `${this.prefix}:${tenant}:userTaskRuns${parts.join('')}`;
+  }
+
+  /** Task workers of one TaskDef: sorted set of clientIds by their latest heartbeat (ms, Redis clock). */
+  taskWorkerGroup(tenant: string, taskDefName: string): string {
+    return `${this.prefix}:${tenant}:taskWorkers:${taskDefName}`;
+  }
+
+  /** Hash: TaskDef name -> when a worker of it was first seen (ms), the creation of its TaskWorkerGroup. */
+  taskWorkerGroupsCreated(tenant: string): string {
+    return `${this.prefix}:${tenant}:taskWorkerGroups`;
+  }
+
   /** BullMQ's key prefix for Colt's queues. */
   queuePrefix(): string {
     return `${this.prefix}:q`;
@@ -100,6 +215,20 @@ export class Keys {
   /** The BullMQ queue of one TaskDef (BullMQ forbids ':' in queue names). */
   taskQueueName(tenant: string, taskDefName: string): string {
     return `task.${tenant}.${taskDefName}`;
+  }
+
+  /**
+   * Security objects, cluster-wide (not inside a tenant) and in one slot so that one script can
+   * change them together: `tenants` (hash id -> Tenant), `principals` (hash id -> Principal),
+   * `admins` (set of admin principal ids), `api-keys` (hash keyId -> ApiKey record with the key's hash).
+   */
+  security(part: 'tenants' | 'principals' | 'admins' | 'api-keys'): string {
+    return `${this.prefix}:{security}:${part}`;
+  }
+
+  /** Set of the keyIds of one principal's API keys. */
+  principalApiKeys(principalId: string): string {
+    return `${this.prefix}:{security}:principal-keys:${principalId}`;
   }
 
   private runTag(tenant: string, wfRunId: string): string {

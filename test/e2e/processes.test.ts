@@ -7,6 +7,8 @@ import { eventually, freePort, spawnColt, type ColtProcess } from '../support/pr
 import { chainSpecRequest } from '../support/specs.ts';
 
 const RUNS = 50;
+/** `npm run server` requires API keys: the test is the bootstrap admin. */
+const ADMIN_API_KEY = 'e2e-admin-key-0123456789abcdef0123456789';
 const prefix = uniquePrefix('e2e');
 let env: Record<string, string>;
 let base: string;
@@ -16,7 +18,7 @@ const workers: ColtProcess[] = [];
 async function api(method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(base + path, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_API_KEY}` },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -51,7 +53,7 @@ async function expectAllGreetedThrice(ids: string[]): Promise<void> {
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  env = { REDIS_URL: testRedisUrl(), PORT: String(port), HOST: '127.0.0.1', COLT_KEY_PREFIX: prefix, COLT_TASK_LOCK_MS: '2000' };
+  env = { REDIS_URL: testRedisUrl(), PORT: String(port), HOST: '127.0.0.1', COLT_KEY_PREFIX: prefix, COLT_TASK_LOCK_MS: '2000', COLT_ADMIN_API_KEY: ADMIN_API_KEY };
   server = spawnColt('src/main/server.ts', env);
   await eventually(() => api('GET', '/healthz'), 30_000, 'the server to listen');
   // The greet TaskDef comes from the example workers; put it here so the spec can be deployed first.
@@ -68,6 +70,15 @@ afterAll(async () => {
   const redis = new Redis(testRedisUrl());
   await deleteKeysWithPrefix(redis, prefix);
   await redis.quit();
+});
+
+describe('`npm run server`', () => {
+  it('requires an API key by default (only the health checks are open)', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const res = await fetch(`${base}/wfSpec`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ code: 'UNAUTHENTICATED', message: expect.any(String) });
+  });
 });
 
 describe('a server and a worker process', () => {

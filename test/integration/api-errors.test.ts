@@ -124,7 +124,8 @@ describe('routes', () => {
   });
 
   it('an operation of the contract not implemented yet is 501 UNIMPLEMENTED naming it', async () => {
-    const api = client();
+    // Every operation is served now: an app without the user task routes stands in for one that is not.
+    const api = tenantClients(server.colt.app({ validateResponses: true, userTasks: undefined }), 'unimplemented')();
     const assign = await api.post('/wfRun/x/userTaskRun/u1/assign', { userId: 'obi' });
     expect(assign.status).toBe(501);
     expect(assign.body).toEqual({ code: 'UNIMPLEMENTED', message: expect.stringContaining('POST /wfRun/x/userTaskRun/u1/assign') });
@@ -281,7 +282,7 @@ describe('operational routes', () => {
       expect(res.headers['content-security-policy'], path).toContain("script-src 'self'");
       expect(res.headers['x-powered-by'], path).toBeUndefined();
       if (res.headers['content-type']?.startsWith('text/html')) {
-        const inlineScripts = [...res.text.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].filter(([, attrs]) => !/application\/json/.test(attrs));
+        const inlineScripts = [...res.text.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].filter(([, attrs]) => !/application\/json/.test(attrs ?? ''));
         expect(inlineScripts, path).toEqual([]); // an inline script would be blocked by the policy
       }
     }

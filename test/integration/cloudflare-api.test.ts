@@ -114,10 +114,11 @@ describe('the envelope and the routes', () => {
     expect((await request(server.app).get('/openapi.json')).body.info.title).toBe('LittleHorse REST API');
   });
 
-  it('PUT of a workflow (a code workflow) is refused clearly: 501, or 409 for a WfSpec\'s name', async () => {
+  it('PUT of a code workflow is refused clearly for a WfSpec\'s name (409), schedules (501) and bad bodies (400)', async () => {
     const body = { class_name: 'OrderWorkflow', script_name: 'orders' };
-    expectFailure(await api().put('/orders', body), 501, 10005, /code workflows/);
+    expectFailure(await api().put('/orders', { ...body, schedules: [{ cron: '* * * * *' }] }), 501, 10005, /schedules/);
     expectFailure(await api().put('/greeting', body), 409, 10203, /WfSpec/);
+    expectFailure(await api().put('/orders', { class_name: 'Order-Workflow', script_name: 'orders' }), 400, 10002, /class_name/);
     expectFailure(await api().put('/orders', { class_name: 'OrderWorkflow' }), 400, 10002, /script_name/);
   });
 });

@@ -419,6 +419,7 @@ describe('DeleteWfSpec', () => {
     expectOk(await api.delete('/wfSpec/example-basic?majorVersion=0&revision=1'));
     expectError(await api.get('/wfSpec/example-basic?majorVersion=0&revision=1'), 404, 'NOT_FOUND');
 
+    expectOk(await api.post('/wfRun/blocker/stop', {})); // a RUNNING WfRun cannot be deleted
     expectOk(await api.delete('/wfRun/blocker'));
     expectOk(await api.delete('/wfSpec/example-basic?majorVersion=0&revision=0'));
     expectError(await api.get('/wfSpec/example-basic?majorVersion=0&revision=0'), 404, 'NOT_FOUND');

@@ -159,6 +159,7 @@ describe('PollTask', () => {
     const api = client();
     await deployExample(api);
     await startRun(api, 'gone');
+    expectOk(await api.post('/wfRun/gone/stop', {})); // a RUNNING WfRun cannot be deleted
     expectOk(await api.delete('/wfRun/gone'));
     await startRun(api, 'here');
     const task = await pollOne(api);

@@ -221,6 +221,8 @@ describe('GetWfRun / DeleteWfRun', () => {
     await runWf(api, { wfSpecName: 'example-basic', id: 'doomed', variables: { 'input-name': 'Obi' } });
     await runWf(api, { wfSpecName: 'example-basic', id: 'kept', variables: { 'input-name': 'Obi' } });
     const taskGuid = (await api.get('/nodeRun/doomed/0/1')).body.task.taskRunId.taskGuid;
+    expectError(await api.delete('/wfRun/doomed'), 412, 'FAILED_PRECONDITION', 'doomed'); // RUNNING
+    expectOk(await api.post('/wfRun/doomed/stop', {}));
     expectOk(await api.delete('/wfRun/doomed'));
     expectError(await api.get('/wfRun/doomed'), 404, 'NOT_FOUND');
     expectError(await api.get('/nodeRun/doomed/0/0'), 404, 'NOT_FOUND');

@@ -17,6 +17,8 @@ function clientFor(app: TestServer['app'], tenant: string) {
     raw: (path: string, contentType: string, text: string | Buffer) =>
       request(app).post(path).set('Tenant-Id', tenant).set('Content-Type', contentType).send(text),
     delete: (path: string) => request(app).delete(path).set('Tenant-Id', tenant),
+    /** PUT with `body` as JSON. */
+    put: (path: string, body: unknown) => request(app).put(path).set('Tenant-Id', tenant).send(body as object),
   };
 }
 

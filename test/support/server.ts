@@ -14,7 +14,7 @@ export interface TestServer {
 
 /** Settings for test servers: short waits, a small body limit. */
 export function testConfig(keyPrefix: string, overrides: Partial<ColtConfig> = {}): ColtConfig {
-  return { keyPrefix, bookmarkSecret: 'test', pollWaitMs: 1_000, taskLockMs: 5_000, outboxSweepMs: 500, timerPollMs: 50, bodyLimit: '64kb', ...overrides };
+  return { keyPrefix, bookmarkSecret: 'test', pollWaitMs: 1_000, taskLockMs: 5_000, outboxSweepMs: 500, timerPollMs: 50, bodyLimit: '64kb', rateLimitPerMinute: 0, ...overrides };
 }
 
 /** A server with its engine loops (timers, outbox) running; the app validates responses. */

@@ -18,7 +18,7 @@ export async function startTaskWorkers(
   log: Logger,
   options: TaskWorkerOptions = {},
 ): Promise<TaskWorker[]> {
-  const metadata = new MetadataService(engine.metadataStore, engine.runs, engine.definitions, engine.externalEvents);
+  const metadata = new MetadataService(engine.metadataStore, engine.runs, engine.definitions, engine.externalEvents, engine.workflowEvents);
   const tenant = options.tenant ?? 'default';
   return Promise.all(
     definitions.map(async ({ taskDef, handler }) => {

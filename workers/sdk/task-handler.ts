@@ -12,6 +12,7 @@ export interface TaskContext {
   /**
    * Aborted when the attempt's timeoutSeconds have passed since the handler started: the attempt is
    * then reported TASK_TIMEOUT (and retried if the node allows), and whatever the handler returns is dropped.
+   * Also aborted when a stopping worker's grace period ends: the task then goes back to its queue.
    */
   signal: AbortSignal;
 }

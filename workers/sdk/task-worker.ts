@@ -2,7 +2,7 @@
 // the attempt's result to the WfRun right here (reducer + commit + dispatch of the next task), so
 // results never take a second trip through a queue. It commits no claim, so it enforces the
 // attempt's timeout itself: a handler still running timeoutSeconds after it started is TASK_TIMEOUT.
-import { Worker, type Job } from 'bullmq';
+import { WaitingError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { ColtError } from '../../src/errors.ts';
 import type { Command } from '../../src/engine/commands.ts';
@@ -50,7 +50,8 @@ export class TaskWorker {
     this.workerId = options.workerId ?? `${process.pid}`;
     this.onReported = options.onReported;
     const lockDuration = options.lockMs ?? 30_000;
-    this.worker = new Worker<TaskJobData>(engine.keys.taskQueueName(this.tenant, taskDef.id.name), (job) => this.process(job), {
+    // Three parameters: BullMQ then hands each job a signal, aborted by giveBackRunningTasks().
+    this.worker = new Worker<TaskJobData>(engine.keys.taskQueueName(this.tenant, taskDef.id.name), (job, token, shutdown) => this.process(job, token, shutdown), {
       connection: engine.bull,
       prefix: engine.keys.queuePrefix(),
       concurrency: options.concurrency ?? 10,
@@ -61,12 +62,21 @@ export class TaskWorker {
     this.worker.on('error', (err) => this.log.warn({ err }, 'task worker connection error'));
   }
 
-  /** Waits for running tasks to finish (and report), then stops taking new ones. */
+  /** Stops taking tasks and waits for running ones to finish (and report). */
   async close(): Promise<void> {
     await this.worker.close();
   }
 
-  private async process(job: Job<TaskJobData>): Promise<void> {
+  /**
+   * For a shutdown past its grace period: puts every running task back in its queue for another
+   * worker (their handlers' signals are aborted, and what they return is dropped), so that a
+   * pending `close()` completes.
+   */
+  giveBackRunningTasks(): void {
+    this.worker.cancelAllJobs('the task worker is shutting down');
+  }
+
+  private async process(job: Job<TaskJobData>, token?: string, shutdown?: AbortSignal): Promise<void> {
     const { task } = job.data;
     const startTime = new Date().toISOString();
     const logLines: string[] = [];
@@ -80,7 +90,12 @@ export class TaskWorker {
       signal: abort.signal,
     };
     const inputs = Object.fromEntries(task.variables.map((v) => [v.varName, toPlain(v.value)]));
-    const outcome = await this.runWithDeadline(inputs, context, abort, task.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+    const outcome = await untilGivenBack(this.runWithDeadline(inputs, context, abort, task.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS), abort, shutdown);
+    if (outcome === GIVEN_BACK) {
+      this.log.info({ taskRunId: task.taskRunId }, 'task given back to the queue');
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     await this.report({
       type: 'TaskReported',
       taskGuid: task.taskRunId.taskGuid,
@@ -158,4 +173,20 @@ export class TaskWorker {
       }
     }
   }
+}
+
+const GIVEN_BACK = Symbol('given back');
+
+/** The outcome, or GIVEN_BACK (aborting the handler's signal) once `shutdown` aborts first. */
+function untilGivenBack(outcome: Promise<Outcome>, abort: AbortController, shutdown: AbortSignal | undefined): Promise<Outcome | typeof GIVEN_BACK> {
+  if (!shutdown) return outcome;
+  return new Promise((resolve, reject) => {
+    const giveBack = () => {
+      abort.abort(new Error('the task worker is shutting down'));
+      resolve(GIVEN_BACK);
+    };
+    if (shutdown.aborted) return giveBack();
+    shutdown.addEventListener('abort', giveBack, { once: true });
+    outcome.then(resolve, reject).finally(() => shutdown.removeEventListener('abort', giveBack));
+  });
 }

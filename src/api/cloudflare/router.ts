@@ -34,6 +34,7 @@ export function cloudflareApi(services: CloudflareServices, options: CloudflareA
       apiSpec: structuredClone(CLOUDFLARE_OPENAPI_DOCUMENT) as never,
       validateRequests: { allowUnknownQueryParameters: false },
       validateResponses: options.validateResponses ?? false,
+      validateSecurity: false, // the security gate (auth-middleware.ts) authenticates, before the body is read
     }),
   );
   surface.use(workflowRoutes(services.workflows));

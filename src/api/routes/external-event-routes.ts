@@ -1,4 +1,5 @@
-// ExternalEventDef routes, a WfRun's ExternalEvent routes, and CorrelatedEvent routes.
+// ExternalEventDef routes, a WfRun's ExternalEvent routes, and CorrelatedEvent routes (ListExternalEvents,
+// paged, is with the other lists in search-routes.ts).
 import { Router } from 'express';
 import type { ExternalEventService } from '../../services/external-event-service.ts';
 import { tenantOf } from '../tenant.ts';
@@ -19,9 +20,6 @@ export function externalEventRoutes(events: ExternalEventService): Router {
     res.status(200).end();
   });
 
-  r.get('/wfRun/:wfRunId/externalEvent', async (req, res) => {
-    res.json({ results: await events.listEvents(tenantOf(req), req.params.wfRunId) });
-  });
   r.post('/wfRun/:wfRunId/externalEvent/:externalEventDefName', async (req, res) => {
     res.json(await events.putEvent(tenantOf(req), req.params.wfRunId, req.params.externalEventDefName, req.body ?? {}));
   });

@@ -1,6 +1,5 @@
 // WfRun, NodeRun and TaskRun routes.
 import { Router } from 'express';
-import type { LHStatus } from '../../engine/types.ts';
 import type { WfRunService } from '../../services/wf-run-service.ts';
 import { tenantOf } from '../tenant.ts';
 
@@ -8,17 +7,6 @@ export function wfRunRoutes(wfRuns: WfRunService): Router {
   const r = Router();
   r.post('/wfRun', async (req, res) => {
     res.json(await wfRuns.runWf(tenantOf(req), req.body));
-  });
-  r.get('/wfRun/search', async (req, res) => {
-    const q = req.query as Record<string, string | undefined>;
-    res.json(
-      await wfRuns.searchWfRuns(tenantOf(req), {
-        ...(q.wfSpecName === undefined ? {} : { wfSpecName: q.wfSpecName }),
-        ...(q.status === undefined ? {} : { status: q.status as LHStatus }),
-        ...(q.limit === undefined ? {} : { limit: Number(q.limit) }),
-        ...(q.bookmark === undefined ? {} : { bookmark: q.bookmark }),
-      }),
-    );
   });
   r.post('/wfRun/:wfRunId/stop', async (req, res) => {
     await wfRuns.control(tenantOf(req), req.params.wfRunId, { type: 'StopThreadRun', threadRunNumber: req.body?.threadRunNumber ?? 0 });

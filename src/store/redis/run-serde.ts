@@ -1,13 +1,18 @@
 // A RunState <-> the fields of its Redis hash. One field per object, so a commit writes only what changed.
 import { nodeRunKey, variableKey } from '../../engine/run-state.ts';
-import type { ExternalEvent, NodeRun, RunState, TaskRun, Variable, WfRun } from '../../engine/types.ts';
+import type { ExternalEvent, NodeRun, RunState, TaskRun, Variable, WfRun, WorkflowEvent } from '../../engine/types.ts';
+import type { UserTaskRun } from '../../engine/user-task-types.ts';
 
-const WF_RUN = 'wfRun';
-const NODE = 'node:';
-const VARIABLE = 'var:';
-const TASK = 'task:';
+export const WF_RUN = 'wfRun';
+export const NODE = 'node:';
+export const VARIABLE = 'var:';
+export const TASK = 'task:';
 /** An ExternalEvent's field: `event:<defName>/<guid>`. */
 export const EVENT = 'event:';
+/** A UserTaskRun's field: `utask:<userTaskGuid>`. */
+export const USER_TASK = 'utask:';
+/** A WorkflowEvent's field: `wfevent:<defName>/<number>`. */
+export const WF_EVENT = 'wfevent:';
 
 export function toFields(state: RunState): Map<string, string> {
   const fields = new Map<string, string>([[WF_RUN, JSON.stringify(state.wfRun)]]);
@@ -15,6 +20,8 @@ export function toFields(state: RunState): Map<string, string> {
   for (const [key, variable] of Object.entries(state.variables)) fields.set(VARIABLE + key, JSON.stringify(variable));
   for (const [key, taskRun] of Object.entries(state.taskRuns)) fields.set(TASK + key, JSON.stringify(taskRun));
   for (const [key, event] of Object.entries(state.externalEvents ?? {})) fields.set(EVENT + key, JSON.stringify(event));
+  for (const [key, utr] of Object.entries(state.userTaskRuns ?? {})) fields.set(USER_TASK + key, JSON.stringify(utr));
+  for (const [key, event] of Object.entries(state.workflowEvents ?? {})) fields.set(WF_EVENT + key, JSON.stringify(event));
   return fields;
 }
 
@@ -34,6 +41,10 @@ export function fromFields(raw: Record<string, string>): { state: RunState; vers
       state.taskRuns[taskRun.id.taskGuid] = taskRun;
     } else if (field.startsWith(EVENT)) {
       (state.externalEvents ??= {})[field.slice(EVENT.length)] = JSON.parse(json) as ExternalEvent;
+    } else if (field.startsWith(USER_TASK)) {
+      (state.userTaskRuns ??= {})[field.slice(USER_TASK.length)] = JSON.parse(json) as UserTaskRun;
+    } else if (field.startsWith(WF_EVENT)) {
+      (state.workflowEvents ??= {})[field.slice(WF_EVENT.length)] = JSON.parse(json) as WorkflowEvent;
     }
   }
   return { state, version: Number(raw.v ?? 0) };

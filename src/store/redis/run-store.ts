@@ -1,10 +1,11 @@
 // WfRuns in Redis: load, commit a transition (version-checked, with its outbox and index
 // changes, in one script), clear sent effects, delete, and search by the run indexes.
 import type { Redis } from 'ioredis';
-import { TERMINAL_STATUSES, type ExternalEvent, type LHStatus, type RunState, type WfRun, type WfSpecId } from '../../engine/types.ts';
+import type { ExternalEvent, LHStatus, RunState, WfRun, WfSpec, WfSpecId } from '../../engine/types.ts';
 import type { CapturedAdd } from '../../dispatch/fused-add.ts';
 import type { Keys } from '../keys.ts';
-import { changedFields, fromFields } from './run-serde.ts';
+import { changedFields, fromFields, WF_EVENT } from './run-serde.ts';
+import { allEntries, indexChanges, searchableIn, type IndexContext } from './run-indexes.ts';
 import { callScript, withScripts, type ScriptedRedis } from './scripts.ts';
 import { readPage, type Page, type PageRequest } from './sorted-set-pages.ts';
 
@@ -22,7 +23,8 @@ export interface OutboxEntry { jobId: string; effect: unknown }
 /** A command to apply to the run later: after `delayMs` (from Redis's clock), or at `atMs`. */
 export interface TimerEntry { timerId: string; delayMs?: number; atMs?: number; command: unknown }
 
-export interface CommitWrites { outbox?: OutboxEntry[]; timers?: TimerEntry[]; add?: CapturedAdd }
+/** `spec`: the run's WfSpec, which says which Variables are searchable (none are indexed without it). */
+export interface CommitWrites { outbox?: OutboxEntry[]; timers?: TimerEntry[]; add?: CapturedAdd; spec?: WfSpec }
 
 /** A timer's member in the timer set: `tenant|wfRunId|timerId`. */
 export function timerMember(tenant: string, wfRunId: string, timerId: string): string {
@@ -53,15 +55,19 @@ export class RedisRunStore {
   async commit(tenant: string, before: LoadedRun | null, after: RunState, writes: CommitWrites = {}): Promise<boolean> {
     const wfRunId = after.wfRun.id;
     const { outbox = [], timers = [], add } = writes;
-    const index = indexChanges(this.keys, tenant, before?.status ?? null, after.wfRun);
+    const fields = changedFields(before?.fields ?? null, after);
+    const index = indexChanges(this.indexContext(tenant, writes.spec, after.wfRun), before?.fields ?? null, fields);
     const patch = {
-      fields: changedFields(before?.fields ?? null, after),
+      fields,
       outbox: outbox.flatMap((e) => [e.jobId, JSON.stringify(e.effect)]),
       timers: timers.map((t) => [timerMember(tenant, wfRunId, t.timerId), t.delayMs ?? -1, t.atMs ?? -1, JSON.stringify(t.command)]),
       zadd: index.zadd.map(([, score, member], i) => [1 + i, score, member]),
       zrem: index.zrem.map(([, member], i) => [1 + index.zadd.length + i, member]),
       // A new run holds exactly the events that waited for it (see eventsWaitingFor): check and take them.
       ...(before ? {} : { adopt: [1 + index.zadd.length + index.zrem.length, Object.keys(after.externalEvents ?? {}).length] }),
+      // The run's own set of its timers (after the pending-events key), so that deleting the run can disarm them.
+      ...(timers.length > 0 ? { timerSet: 1 + index.zadd.length + index.zrem.length + (before ? 0 : 1) } : {}),
+      ...publishedWorkflowEvents(this.keys.workflowEventChannel(tenant, wfRunId), fields),
     };
     const unchanged = patch.fields.length + outbox.length + timers.length + index.zadd.length + index.zrem.length === 0;
     if (before && unchanged && !add) return true;
@@ -74,6 +80,7 @@ export class RedisRunStore {
       ...index.zadd.map(([key]) => key),
       ...index.zrem.map(([key]) => key),
       ...(before ? [] : [this.keys.pendingEvents(tenant, wfRunId)]),
+      ...(timers.length > 0 ? [this.keys.runTimers(tenant, wfRunId)] : []),
     ];
     const args = [before?.version ?? 0, `${tenant}/${wfRunId}`, JSON.stringify(patch)];
     const result = add
@@ -118,10 +125,33 @@ export class RedisRunStore {
     );
   }
 
-  async delete(tenant: string, wfRun: WfRun): Promise<boolean> {
-    const indexes = [...allIndexes(this.keys, tenant, wfRun.wfSpecId.name), this.keys.activeRunsOfVersion(tenant, wfRun.wfSpecId)];
-    const keys = [this.keys.run(tenant, wfRun.id), this.keys.outbox(tenant, wfRun.id), this.keys.outboxIndex(), ...indexes];
-    return (await callScript(this.redis, 'coltDeleteRun', keys, [`${tenant}/${wfRun.id}`, wfRun.id])) === 1;
+  /**
+   * Deletes the run and every trace of it: its hash (with its events), outbox, armed timers, the
+   * events kept for it, and every search index entry it may have (every Variable is taken as
+   * searchable: removing an absent entry costs nothing). `check` sees each state about to be deleted
+   * and may refuse by throwing. Returns the state deleted, or null if the run did not exist. A commit
+   * racing with the delete makes it read the run again.
+   */
+  async delete(tenant: string, wfRun: WfRun, check: (state: RunState) => void = () => {}): Promise<RunState | null> {
+    const id = wfRun.id;
+    for (;;) {
+      const loaded = await this.load(tenant, id);
+      if (!loaded) return null;
+      check(loaded.state);
+      const entries = allEntries({ keys: this.keys, tenant, searchable: () => true }, loaded.fields);
+      const keys = [
+        this.keys.run(tenant, id), this.keys.outbox(tenant, id), this.keys.outboxIndex(),
+        this.keys.runTimers(tenant, id), this.keys.timers(), this.keys.firingTimers(), this.keys.timerCommands(), this.keys.pendingEvents(tenant, id),
+        ...entries.map(([key]) => key),
+      ];
+      const args = [`${tenant}/${id}`, loaded.version, ...entries.map(([, , member]) => member)];
+      const deleted = (await callScript(this.redis, 'coltDeleteRun', keys, args)) as number;
+      if (deleted !== -1) return deleted === 1 ? loaded.state : null;
+    }
+  }
+
+  private indexContext(tenant: string, spec: WfSpec | undefined, wfRun: WfRun): IndexContext {
+    return { keys: this.keys, tenant, searchable: searchableIn(spec, wfRun) };
   }
 
   search(tenant: string, filter: RunFilter, page: PageRequest): Promise<Page> {
@@ -133,38 +163,12 @@ export class RedisRunStore {
   }
 }
 
-type IndexOps = { zadd: Array<[string, number, string]>; zrem: Array<[string, string]> };
-
-/** The index writes that keep "a run found under a status has that status" true. */
-function indexChanges(keys: Keys, tenant: string, before: LHStatus | null, after: WfRun): IndexOps {
-  const ops: IndexOps = { zadd: [], zrem: [] };
-  const score = Date.parse(after.startTime);
-  const name = after.wfSpecId.name;
-  if (before === null) {
-    for (const key of [keys.runIndex(tenant, {}), keys.runIndex(tenant, { wfSpecName: name })]) ops.zadd.push([key, score, after.id]);
-    if (!TERMINAL_STATUSES.includes(after.status)) ops.zadd.push([keys.activeRunsOfVersion(tenant, after.wfSpecId), score, after.id]);
-  }
-  if (before !== after.status) {
-    if (before !== null) {
-      ops.zrem.push([keys.runIndex(tenant, { status: before }), after.id]);
-      ops.zrem.push([keys.runIndex(tenant, { wfSpecName: name, status: before }), after.id]);
-    }
-    ops.zadd.push([keys.runIndex(tenant, { status: after.status }), score, after.id]);
-    ops.zadd.push([keys.runIndex(tenant, { wfSpecName: name, status: after.status }), score, after.id]);
-    if (before !== null && TERMINAL_STATUSES.includes(before) && !TERMINAL_STATUSES.includes(after.status)) {
-      ops.zadd.push([keys.activeRunsOfVersion(tenant, after.wfSpecId), score, after.id]); // rescued
-    }
-    if (before !== null && TERMINAL_STATUSES.includes(after.status)) ops.zrem.push([keys.activeRunsOfVersion(tenant, after.wfSpecId), after.id]);
-  }
-  return ops;
-}
-
-const STATUSES: LHStatus[] = ['STARTING', 'RUNNING', 'COMPLETED', 'HALTING', 'HALTED', 'ERROR', 'EXCEPTION'];
-
-function allIndexes(keys: Keys, tenant: string, wfSpecName: string): string[] {
-  return [
-    keys.runIndex(tenant, {}),
-    keys.runIndex(tenant, { wfSpecName }),
-    ...STATUSES.flatMap((status) => [keys.runIndex(tenant, { status }), keys.runIndex(tenant, { wfSpecName, status })]),
-  ];
+/**
+ * WorkflowEvents are never changed once thrown, so a changed `wfevent:` field is a new event: the
+ * commit announces them (`defName/number`, JSON list) on the run's channel for AwaitWorkflowEvent.
+ */
+function publishedWorkflowEvents(channel: string, fields: string[]): { publish?: [string, string] } {
+  const thrown: string[] = [];
+  for (let i = 0; i < fields.length; i += 2) if (fields[i]!.startsWith(WF_EVENT)) thrown.push(fields[i]!.slice(WF_EVENT.length));
+  return thrown.length === 0 ? {} : { publish: [channel, JSON.stringify(thrown)] };
 }

@@ -27,7 +27,8 @@ export class RedisTimerStore {
   }
 
   async complete(member: string): Promise<void> {
-    await callScript(this.redis, 'coltCompleteTimer', this.timerKeys(), [member]);
+    const [tenant = '', wfRunId = ''] = member.split('|');
+    await callScript(this.redis, 'coltCompleteTimer', [...this.timerKeys(), this.keys.runTimers(tenant, wfRunId)], [member]);
   }
 
   /** When the timer is due (epoch ms, Redis's clock), or null if it is not armed. */

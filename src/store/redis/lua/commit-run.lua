@@ -23,7 +23,10 @@
                              zadd: [[index, score, member], ...], zrem: [[index, member], ...],
                              adopt: [index, count] (only when the run is created: the run's
                              pending-events hash, referenced like the index keys, and how many
-                             events waiting there the new run has taken in) }
+                             events waiting there the new run has taken in),
+                             timerSet: index (the run's set of its timer members, referenced like
+                             the index keys; present when timers are armed),
+                             publish: [channel, message] (WorkflowEvents thrown by this commit) }
 
   Returns -1 when the expected version did not match, or when the pending-events hash does not hold
   exactly the events the new run took in (one was posted meanwhile: reload them and retry); then
@@ -64,6 +67,9 @@ if #patch.timers > 0 then
     if t[2] >= 0 then due = nowMs + t[2] end
     redis.call('ZADD', KEYS[KO + 4], due, t[1])
     redis.call('HSET', KEYS[KO + 5], t[1], t[4])
+    if patch.timerSet then
+      redis.call('SADD', KEYS[KO + 5 + patch.timerSet], t[1])
+    end
   end
 end
 
@@ -72,4 +78,7 @@ for _, op in ipairs(patch.zrem) do
 end
 for _, op in ipairs(patch.zadd) do
   redis.call('ZADD', KEYS[KO + 5 + op[1]], op[2], op[3])
+end
+if patch.publish then
+  redis.call('PUBLISH', patch.publish[1], patch.publish[2])
 end

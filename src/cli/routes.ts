@@ -1,0 +1,67 @@
+// Every REST path the CLI uses, in one place, named after the LittleHorse object it reaches.
+// Paths marked (planned) follow the contract's style for routes other work is adding (user tasks,
+// workflow events, lists, schedules, metrics, auth); until the server has them it answers 404/501,
+// which the CLI prints like any other refusal.
+import { seg } from './client.ts';
+
+/** Metadata kinds: `POST /{kind}` puts one, `GET /{kind}` lists them. */
+export const METADATA_KINDS = ['wfSpec', 'taskDef', 'externalEventDef', 'userTaskDef', 'workflowEventDef'] as const;
+export type MetadataKind = (typeof METADATA_KINDS)[number];
+
+/** Objects of one WfRun that `list <object> <wfRunId>` reaches at `GET /wfRun/{id}/{object}`. */
+export const WF_RUN_CHILDREN = ['nodeRun', 'taskRun', 'variable', 'externalEvent', 'workflowEvent', 'userTaskRun'] as const;
+
+export interface ObjectRoute {
+  /** The ids the object is addressed by, in order; `?` marks an optional one. */
+  ids: string[];
+  path(ids: string[]): string;
+  /** Query parameters built from the ids (versions go in the query string). */
+  query?(ids: string[]): Record<string, string | undefined>;
+}
+
+const byName = (kind: string): ObjectRoute => ({ ids: ['name'], path: ([name]) => `/${kind}/${seg(name!)}` });
+
+/** `get <object> <id...>`. */
+export const GET_ROUTES: Record<string, ObjectRoute> = {
+  wfRun: { ids: ['wfRunId'], path: ([id]) => `/wfRun/${seg(id!)}` },
+  wfSpec: { ids: ['name', 'majorVersion?', 'revision?'], path: ([name]) => `/wfSpec/${seg(name!)}`, query: ([, majorVersion, revision]) => ({ majorVersion, revision }) },
+  taskDef: byName('taskDef'),
+  externalEventDef: byName('externalEventDef'),
+  workflowEventDef: byName('workflowEventDef'), // (planned)
+  userTaskDef: { ids: ['name', 'version?'], path: ([name]) => `/userTaskDef/${seg(name!)}`, query: ([, version]) => ({ version }) }, // (planned)
+  nodeRun: { ids: ['wfRunId', 'threadRunNumber', 'position'], path: ([w, t, p]) => `/nodeRun/${seg(w!)}/${seg(t!)}/${seg(p!)}` },
+  taskRun: { ids: ['wfRunId', 'taskGuid'], path: ([w, g]) => `/taskRun/${seg(w!)}/${seg(g!)}` },
+  userTaskRun: { ids: ['wfRunId', 'userTaskGuid'], path: ([w, g]) => `/wfRun/${seg(w!)}/userTaskRun/${seg(g!)}` },
+  externalEvent: { ids: ['wfRunId', 'externalEventDefName', 'guid'], path: ([w, d, g]) => `/wfRun/${seg(w!)}/externalEvent/${seg(d!)}/${seg(g!)}` },
+  correlatedEvent: { ids: ['externalEventDefName', 'key'], path: ([d, k]) => `/correlatedEvent/${seg(d!)}/${seg(k!)}` },
+  variable: { ids: ['wfRunId', 'threadRunNumber', 'name'], path: ([w, t, n]) => `/wfRun/${seg(w!)}/variable/${seg(t!)}/${seg(n!)}` }, // (planned)
+  workflowEvent: { ids: ['wfRunId', 'workflowEventDefName', 'number'], path: ([w, d, n]) => `/wfRun/${seg(w!)}/workflowEvent/${seg(d!)}/${seg(n!)}` }, // (planned)
+  scheduledWfRun: { ids: ['id'], path: ([id]) => `/scheduledWfRun/${seg(id!)}` }, // (planned)
+};
+
+/** `delete <object> <id...>`. */
+export const DELETE_ROUTES: Record<string, ObjectRoute> = {
+  wfRun: GET_ROUTES.wfRun!,
+  wfSpec: { ids: ['name', 'majorVersion', 'revision'], path: ([name]) => `/wfSpec/${seg(name!)}`, query: ([, majorVersion, revision]) => ({ majorVersion, revision }) },
+  taskDef: byName('taskDef'),
+  externalEventDef: byName('externalEventDef'),
+  workflowEventDef: byName('workflowEventDef'), // (planned)
+  userTaskDef: { ids: ['name', 'version'], path: ([name]) => `/userTaskDef/${seg(name!)}`, query: ([, version]) => ({ version }) }, // (planned)
+  correlatedEvent: GET_ROUTES.correlatedEvent!,
+  scheduledWfRun: GET_ROUTES.scheduledWfRun!, // (planned)
+};
+
+/** `search <object>`: WfRuns at the seed's `/wfRun/search`, metadata at its list route, the rest at `/{object}/search` (planned). */
+export function searchPath(object: string): string {
+  if (object === 'wfRun') return '/wfRun/search';
+  if ((METADATA_KINDS as readonly string[]).includes(object)) return `/${object}`;
+  return `/${seg(object)}/search`;
+}
+
+export const userTaskRunPath = (wfRunId: string, guid: string, action: 'assign' | 'complete' | 'cancel') =>
+  `/wfRun/${seg(wfRunId)}/userTaskRun/${seg(guid)}/${action}`; // cancel: (planned)
+
+export const SCHEDULE_PATH = '/scheduledWfRun'; // (planned)
+export const WHOAMI_PATH = '/whoami'; // (planned)
+/** Metrics windows of one WfSpec or TaskDef (planned); without an object, the Prometheus text at /metrics. */
+export const metricsPath = (object: 'wfSpec' | 'taskDef', name: string) => `/${object}/${seg(name)}/metrics`;

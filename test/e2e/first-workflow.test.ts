@@ -1,0 +1,84 @@
+// The README's "first workflow" (examples/first-workflow.ts) run verbatim as its own process against
+// a live server, importing Colt by its package name (`colt/builder`, `colt/worker`) as users do.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as builder from '../../src/builder/index.ts';
+import * as worker from '../../workers/sdk/index.ts';
+import { spawnColt } from '../support/processes.ts';
+import { testRedisUrl } from '../support/redis.ts';
+import { startTestServer } from '../support/server.ts';
+
+const server = startTestServer('first-workflow');
+let http: Server;
+let api: string;
+
+beforeAll(async () => {
+  http = server.app.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  api = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => http.close(resolve));
+  await server.close();
+});
+
+describe('the package entry points', () => {
+  it('colt/builder and colt/worker resolve to the builder and the worker SDK', async () => {
+    const byName = { builder: await import('colt/builder'), worker: await import('colt/worker') };
+    expect(byName.builder.Workflow).toBe(builder.Workflow);
+    expect(byName.worker.defineTask).toBe(worker.defineTask);
+    expect(byName.worker.runTaskWorkers).toBe(worker.runTaskWorkers);
+  });
+});
+
+describe('examples/first-workflow.ts', { timeout: 90_000 }, () => {
+  it('registers its task and workflow, runs it, prints the greeting and exits 0', async () => {
+    const example = spawnColt('examples/first-workflow.ts', { REDIS_URL: testRedisUrl(), COLT_KEY_PREFIX: server.prefix, COLT_API_URL: api });
+    example.child.stdin?.end();
+    const [code] = (await once(example.child, 'exit')) as [number | null];
+    expect(example.output()).toMatch(/WfRun \S+: COMPLETED, output \{"str":"Hello, world!"\}/);
+    expect(code).toBe(0);
+
+    const taskDef = (await request(server.app).get('/taskDef/say-hello')).body;
+    expect(taskDef.inputVars).toMatchObject([{ name: 'name', typeDef: { primitiveType: 'STR' } }]);
+  });
+});
+
+// The README shows the example under an `<!-- examples/first-workflow.ts -->` marker; this keeps the
+// two identical, so the code the README shows is the code the test above runs.
+const readmeBlock = /<!-- examples\/first-workflow\.ts -->\s*```ts\n([\s\S]*?)```/.exec(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+
+describe('the README', () => {
+  it.skipIf(!readmeBlock)('shows examples/first-workflow.ts verbatim', () => {
+    expect(readmeBlock![1]).toBe(readFileSync(new URL('../../examples/first-workflow.ts', import.meta.url), 'utf8'));
+  });
+});
+
+describe('the other examples', { timeout: 90_000 }, () => {
+  async function runExample(script: string) {
+    const example = spawnColt(script, { REDIS_URL: testRedisUrl(), COLT_KEY_PREFIX: server.prefix, COLT_API_URL: api });
+    const [code] = (await once(example.child, 'exit')) as [number | null];
+    return { code, output: example.output() };
+  }
+
+  it('order-with-payment: reserves stock after a retried failure, takes the payment event, ships', async () => {
+    const { code, output } = await runExample('examples/order-with-payment.ts');
+    expect(output).toMatch(/WfRun (order-\d+): COMPLETED, output \{"str":"shipped order-\d+ \(reservation-order-\d+\)"\}/);
+    expect(code).toBe(0);
+    const orderId = /WfRun (order-\d+)/.exec(output)![1]!;
+    const nodeRun = (await request(server.app).get(`/nodeRun/${orderId}/0/1`)).body;
+    const taskRun = (await request(server.app).get(`/taskRun/${orderId}/${nodeRun.task.taskRunId.taskGuid}`)).body;
+    expect(taskRun.attempts.map((a: { status: string }) => a.status)).toEqual(['TASK_FAILED', 'TASK_SUCCESS']);
+  });
+
+  it('fan-out-fan-in: one thread per supplier, then the cheapest quote', async () => {
+    const { code, output } = await runExample('examples/fan-out-fan-in.ts');
+    expect(output).toMatch(/WfRun \S+: COMPLETED, output \{"jsonObj":\{"supplier":"\w+","price":\d+\}\}/);
+    expect(code).toBe(0);
+  });
+});
