@@ -19,6 +19,7 @@ import type { CloudflareServices } from '../services/cloudflare-services.ts';
 import { cloudflareApi, CLOUDFLARE_OPENAPI_DOCUMENT } from './cloudflare/router.ts';
 import type { Security } from '../auth/security.ts';
 import { securityGate, securityRoutes } from './auth-app.ts';
+import { requestWithoutCredentials } from './log-redaction.ts';
 import { errorMiddleware } from './error-middleware.ts';
 import { tenantRateLimit, type RateLimitOptions } from './rate-limit.ts';
 import type { QueueBoard } from './queue-board.ts';
@@ -26,6 +27,10 @@ import { metadataRoutes } from './routes/metadata-routes.ts';
 import { userTaskRoutes, type UserTaskDeps } from './routes/user-task-routes.ts';
 import { searchRoutes, type SearchDeps } from './routes/search-routes.ts';
 import { taskWorkerGroupRoutes } from './routes/task-worker-group-routes.ts';
+import { scheduleRoutes } from './routes/schedule-routes.ts';
+import { metricsRoutes } from './routes/metrics-routes.ts';
+import type { MetricsService } from '../services/metrics-service.ts';
+import type { ScheduleService } from '../services/schedule-service.ts';
 import type { TaskWorkerGroupService } from '../services/task-worker-group-service.ts';
 import { taskWorkerRoutes } from './routes/task-worker-routes.ts';
 import { wfRunRoutes } from './routes/wf-run-routes.ts';
@@ -46,6 +51,10 @@ export interface AppDeps {
   search: SearchDeps;
   /** RegisterTaskWorker and GetTaskWorkerGroup. */
   workerGroups: TaskWorkerGroupService;
+  /** ScheduleWf and ScheduledWfRuns. */
+  schedules: ScheduleService;
+  /** Metrics windows of WfSpecs and TaskDefs. */
+  metricsWindows: MetricsService;
   /** UserTaskDefs and UserTaskRuns. */
   userTasks?: UserTaskDeps;
   redis: Redis;
@@ -67,15 +76,16 @@ export const OPENAPI_DOCUMENT = parseYaml(
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.use(helmet());
-  app.use(pinoHttp({ logger: deps.logger, genReqId: (req) => (req.headers['x-request-id'] as string) || newGuid() }));
+  app.use(pinoHttp({ logger: deps.logger, genReqId: (req) => (req.headers['x-request-id'] as string) || newGuid(), serializers: { req: requestWithoutCredentials } }));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     const ok = await deps.redis.ping().then(() => true, () => false);
     res.status(ok ? 200 : 503).json(ok ? { status: 'ready' } : { code: 'UNAVAILABLE', message: 'Redis is not reachable' });
   });
-  if (deps.rateLimit) app.use(tenantRateLimit(deps.redis, deps.rateLimit));
+  // The gate before the quota: a caller without a valid key cannot spend a tenant's requests.
   if (deps.security) app.use(securityGate(deps.security, { littlehorse: OPENAPI_DOCUMENT, cloudflare: CLOUDFLARE_OPENAPI_DOCUMENT }));
+  if (deps.rateLimit) app.use(tenantRateLimit(deps.redis, deps.rateLimit));
   app.get('/openapi.json', (_req, res) => void res.json(OPENAPI_DOCUMENT));
   app.use('/docs', docs());
   if (deps.board) {
@@ -96,6 +106,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.security) app.use(securityRoutes(deps.security));
   app.use(searchRoutes(deps.search)); // before the routes whose `/{name}` would take `/search`
   app.use(taskWorkerGroupRoutes(deps.workerGroups));
+  app.use(scheduleRoutes(deps.schedules));
+  app.use(metricsRoutes(deps.metricsWindows));
   if (deps.userTasks) app.use(userTaskRoutes(deps.userTasks));
   app.use(metadataRoutes(deps.metadata));
   app.use(wfRunRoutes(deps.wfRuns));

@@ -2,6 +2,10 @@
 // of the contracts (the route table) and must hold that operation's permission in the request's
 // tenant (`Tenant-Id`, or the Cloudflare `account_id`). Operations without a permission, and paths
 // that are not operations, are refused to all but admins; only health checks are open.
+// Order: 401 (no valid key) -> 403 (no grant; so a caller learns nothing of tenants it cannot use)
+// -> 404 (the tenant does not exist: as in LittleHorse, unknown tenants are refused; `default` always
+// exists). With authentication off every caller is the `anonymous` admin and any valid tenant id is
+// accepted, so local development needs no PutTenant.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ColtError } from '../errors.ts';
 import { isValidName } from '../ids.ts';
@@ -31,7 +35,7 @@ const DOCS = /^\/(docs(\/|$)|openapi\.json$|client\/v4\/openapi\.json$)/;
 const BOARD = /^\/admin\/queues(\/|$)/;
 const CLOUDFLARE = /^\/(client\/v4\/)?accounts(\/|$)/;
 /** Operations whose object name is in the body: allowed to name-narrowed grants after the body is read. */
-const NAMED_BY_BODY = new Set(['pollTask', 'reportTask']);
+const NAMED_BY_BODY = new Set(['pollTask', 'reportTask', 'registerTaskWorker']);
 
 /** Cloudflare's codes for a missing/invalid credential and for a credential without the permission. */
 const CLOUDFLARE_UNAUTHENTICATED = 10000;
@@ -98,7 +102,8 @@ function authorizeBoard(req: Request, principal: Principal): void {
 interface PendingNameCheck { operationId: string; need: Permission }
 
 /**
- * Second half of authorization for operations named by their body (PollTask, ReportTask): runs after
+ * Second half of authorization for operations named by their body (PollTask, ReportTask,
+ * RegisterTaskWorker): runs after
  * the body is parsed and validated, and allows the request if a narrowed grant covers the TaskDef.
  */
 export function authorizeBodyNames(options: Pick<AuthOptions, 'taskDefOfTaskRun'>): RequestHandler {
@@ -113,7 +118,7 @@ export function authorizeBodyNames(options: Pick<AuthOptions, 'taskDefOfTaskRun'
 }
 
 async function taskDefNamed(options: Pick<AuthOptions, 'taskDefOfTaskRun'>, pending: PendingNameCheck, body: Record<string, any>): Promise<string | undefined> {
-  if (pending.operationId === 'pollTask') return body?.taskDefId?.name as string | undefined;
+  if (pending.operationId !== 'reportTask') return body?.taskDefId?.name as string | undefined; // pollTask, registerTaskWorker
   const { wfRunId, taskGuid } = body?.taskRunId ?? {};
   if (typeof wfRunId !== 'string' || typeof taskGuid !== 'string') return undefined;
   return options.taskDefOfTaskRun(pending.need.tenant, wfRunId, taskGuid).catch(() => undefined);

@@ -56,6 +56,7 @@ const EXCEPTIONS: Record<string, OperationPermission> = {
   getTerminateAllStatus: { kind: 'acl', resource: 'ACL_WORKFLOW', action: 'READ' },
   // A task worker's heartbeat: what a worker allowed to run tasks does.
   registerTaskWorker: { kind: 'acl', resource: 'ACL_TASK', action: 'RUN' },
+  scheduleWf: { kind: 'acl', resource: 'ACL_WORKFLOW', action: 'RUN' },
 };
 
 export function permissionOf(operationId: string): OperationPermission | undefined {

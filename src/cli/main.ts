@@ -10,6 +10,7 @@ import { getAndDeleteCommands } from './commands/get.ts';
 import { runCommands } from './commands/run.ts';
 import { searchAndListCommands } from './commands/search.ts';
 import { serverInfoCommands } from './commands/server-info.ts';
+import { securityCommands } from './commands/security.ts';
 import { userTaskCommands } from './commands/user-tasks.ts';
 import { wfRunControlCommands } from './commands/wf-run-control.ts';
 import { DEFAULT_API_URL } from './settings.ts';
@@ -24,7 +25,6 @@ export function buildProgram(): Command {
     .option('--api-key <key>', 'API key, sent as a bearer token (env COLT_API_KEY)')
     .option('-o, --output <format>', 'json (default) or table (env COLT_OUTPUT)')
     .option('--config <file>', 'JSON config file with apiUrl, tenant, apiKey, output (env COLT_CONFIG; default ~/.config/colt/config.json)')
-    .showHelpAfterError('(colt --help lists the verbs)')
     .exitOverride();
   const cli = new CliContext(program);
   deployCommand(program, cli);
@@ -35,6 +35,7 @@ export function buildProgram(): Command {
   wfRunControlCommands(program, cli);
   userTaskCommands(program, cli);
   serverInfoCommands(program, cli, version);
+  securityCommands(program, cli);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,12 +1,11 @@
 // Every REST path the CLI uses, in one place, named after the LittleHorse object it reaches.
-// Paths marked (planned) follow the contract's style for routes other work is adding (user tasks,
-// workflow events, lists, schedules, metrics, auth); until the server has them it answers 404/501,
-// which the CLI prints like any other refusal.
+// Paths marked (planned) follow the contract's style for routes not in openapi/littlehorse.yaml yet
+// (schedules, metrics windows); until the server has them it answers 404/501, which the CLI
+// prints like any other refusal.
 import { seg } from './client.ts';
 
-/** Metadata kinds: `POST /{kind}` puts one, `GET /{kind}` lists them. */
-export const METADATA_KINDS = ['wfSpec', 'taskDef', 'externalEventDef', 'userTaskDef', 'workflowEventDef'] as const;
-export type MetadataKind = (typeof METADATA_KINDS)[number];
+/** What `deploy <kind> <file>` puts, at `POST /{kind}`. */
+export const DEPLOYABLE_KINDS = ['wfSpec', 'taskDef', 'externalEventDef', 'userTaskDef', 'workflowEventDef', 'tenant', 'principal'] as const;
 
 /** Objects of one WfRun that `list <object> <wfRunId>` reaches at `GET /wfRun/{id}/{object}`. */
 export const WF_RUN_CHILDREN = ['nodeRun', 'taskRun', 'variable', 'externalEvent', 'workflowEvent', 'userTaskRun'] as const;
@@ -27,15 +26,18 @@ export const GET_ROUTES: Record<string, ObjectRoute> = {
   wfSpec: { ids: ['name', 'majorVersion?', 'revision?'], path: ([name]) => `/wfSpec/${seg(name!)}`, query: ([, majorVersion, revision]) => ({ majorVersion, revision }) },
   taskDef: byName('taskDef'),
   externalEventDef: byName('externalEventDef'),
-  workflowEventDef: byName('workflowEventDef'), // (planned)
-  userTaskDef: { ids: ['name', 'version?'], path: ([name]) => `/userTaskDef/${seg(name!)}`, query: ([, version]) => ({ version }) }, // (planned)
+  workflowEventDef: byName('workflowEventDef'),
+  userTaskDef: { ids: ['name', 'version?'], path: ([name, version]) => `/userTaskDef/${seg(name!)}/${version === undefined ? 'latest' : seg(version)}` },
   nodeRun: { ids: ['wfRunId', 'threadRunNumber', 'position'], path: ([w, t, p]) => `/nodeRun/${seg(w!)}/${seg(t!)}/${seg(p!)}` },
   taskRun: { ids: ['wfRunId', 'taskGuid'], path: ([w, g]) => `/taskRun/${seg(w!)}/${seg(g!)}` },
   userTaskRun: { ids: ['wfRunId', 'userTaskGuid'], path: ([w, g]) => `/wfRun/${seg(w!)}/userTaskRun/${seg(g!)}` },
   externalEvent: { ids: ['wfRunId', 'externalEventDefName', 'guid'], path: ([w, d, g]) => `/wfRun/${seg(w!)}/externalEvent/${seg(d!)}/${seg(g!)}` },
   correlatedEvent: { ids: ['externalEventDefName', 'key'], path: ([d, k]) => `/correlatedEvent/${seg(d!)}/${seg(k!)}` },
-  variable: { ids: ['wfRunId', 'threadRunNumber', 'name'], path: ([w, t, n]) => `/wfRun/${seg(w!)}/variable/${seg(t!)}/${seg(n!)}` }, // (planned)
-  workflowEvent: { ids: ['wfRunId', 'workflowEventDefName', 'number'], path: ([w, d, n]) => `/wfRun/${seg(w!)}/workflowEvent/${seg(d!)}/${seg(n!)}` }, // (planned)
+  variable: { ids: ['wfRunId', 'threadRunNumber', 'name'], path: ([w, t, n]) => `/variable/${seg(w!)}/${seg(t!)}/${seg(n!)}` },
+  workflowEvent: { ids: ['wfRunId', 'workflowEventDefName', 'number'], path: ([w, d, n]) => `/wfRun/${seg(w!)}/workflowEvent/${seg(d!)}/${seg(n!)}` },
+  taskWorkerGroup: { ids: ['taskDefName'], path: ([name]) => `/taskDef/${seg(name!)}/taskWorkerGroup` },
+  tenant: { ids: ['id'], path: ([id]) => `/tenant/${seg(id!)}` },
+  principal: { ids: ['id'], path: ([id]) => `/principal/${seg(id!)}` },
   scheduledWfRun: { ids: ['id'], path: ([id]) => `/scheduledWfRun/${seg(id!)}` }, // (planned)
 };
 
@@ -45,23 +47,20 @@ export const DELETE_ROUTES: Record<string, ObjectRoute> = {
   wfSpec: { ids: ['name', 'majorVersion', 'revision'], path: ([name]) => `/wfSpec/${seg(name!)}`, query: ([, majorVersion, revision]) => ({ majorVersion, revision }) },
   taskDef: byName('taskDef'),
   externalEventDef: byName('externalEventDef'),
-  workflowEventDef: byName('workflowEventDef'), // (planned)
-  userTaskDef: { ids: ['name', 'version'], path: ([name]) => `/userTaskDef/${seg(name!)}`, query: ([, version]) => ({ version }) }, // (planned)
+  workflowEventDef: byName('workflowEventDef'),
+  userTaskDef: { ids: ['name', 'version'], path: ([name, version]) => `/userTaskDef/${seg(name!)}/${seg(version!)}` },
   correlatedEvent: GET_ROUTES.correlatedEvent!,
+  principal: GET_ROUTES.principal!,
   scheduledWfRun: GET_ROUTES.scheduledWfRun!, // (planned)
 };
 
-/** `search <object>`: WfRuns at the seed's `/wfRun/search`, metadata at its list route, the rest at `/{object}/search` (planned). */
-export function searchPath(object: string): string {
-  if (object === 'wfRun') return '/wfRun/search';
-  if ((METADATA_KINDS as readonly string[]).includes(object)) return `/${object}`;
-  return `/${seg(object)}/search`;
-}
+/** `search <object>`: every kind has `GET /{object}/search` (the seed's `/wfRun/search` among them). */
+export const searchPath = (object: string): string => `/${seg(object)}/search`;
 
 export const userTaskRunPath = (wfRunId: string, guid: string, action: 'assign' | 'complete' | 'cancel') =>
-  `/wfRun/${seg(wfRunId)}/userTaskRun/${seg(guid)}/${action}`; // cancel: (planned)
+  `/wfRun/${seg(wfRunId)}/userTaskRun/${seg(guid)}/${action}`;
 
 export const SCHEDULE_PATH = '/scheduledWfRun'; // (planned)
-export const WHOAMI_PATH = '/whoami'; // (planned)
+export const WHOAMI_PATH = '/whoami';
 /** Metrics windows of one WfSpec or TaskDef (planned); without an object, the Prometheus text at /metrics. */
 export const metricsPath = (object: 'wfSpec' | 'taskDef', name: string) => `/${object}/${seg(name)}/metrics`;

@@ -27,6 +27,10 @@ import { RedisWorkflowEventStore } from '../store/redis/workflow-event-store.ts'
 import { WorkflowEventService } from '../services/workflow-event-service.ts';
 import { buildSearchServices } from '../services/search-services.ts';
 import { TaskWorkerGroupService } from '../services/task-worker-group-service.ts';
+import { ScheduleService } from '../services/schedule-service.ts';
+import { ScheduleQueue } from '../dispatch/schedule-queue.ts';
+import { MetricsService } from '../services/metrics-service.ts';
+import { RedisRunMetrics } from '../store/redis/run-metrics.ts';
 import { RedisTaskWorkerGroupStore } from '../store/redis/task-worker-group-store.ts';
 import { buildSecurity } from '../auth/security.ts';
 import { buildUserTaskServices } from '../services/user-task-services.ts';
@@ -82,8 +86,10 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
   const timerLoop = new TimerLoop(engine.timers, engine.applier, logger, config.timerPollMs, new RetentionExpirer(engine.runs));
   const search = buildSearchServices({ ...engine, externalEventService: externalEvents }, config.bookmarkSecret);
   const workerGroups = new TaskWorkerGroupService(new RedisTaskWorkerGroupStore(engine.redis, engine.keys), engine.metadataStore);
+  const metricsWindows = new MetricsService(new RedisRunMetrics(engine.redis, engine.keys), metadata);
+  const schedules = new ScheduleService(engine.redis, engine.keys, new ScheduleQueue(engine.bull, engine.keys), metadata, wfRuns, logger);
   const security = buildSecurity(engine, config);
-  const appOptions = { metadata, wfRuns, tasks, externalEvents, workflowEvents, search, workerGroups, userTasks, cloudflare, security, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit,
+  const appOptions = { metadata, wfRuns, tasks, externalEvents, workflowEvents, search, workerGroups, schedules, metricsWindows, userTasks, cloudflare, security, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit,
     rateLimit: { requestsPerWindow: config.rateLimitPerMinute, windowMs: 60_000, keyPrefix: engine.keys.rateLimit() } };
   return {
     engine, metadata, wfRuns, tasks, externalEvents, sweeper, timerLoop, security,
@@ -91,12 +97,14 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
     startLoops() {
       sweeper.start();
       timerLoop.start();
+      schedules.start();
     },
     /** `userTasks: undefined` leaves the user task routes out (their operations then answer 501). */
     app: (extra: { validateResponses?: boolean; userTasks?: undefined } = {}) => createApp({ ...appOptions, ...extra }),
     async close() {
       await sweeper.stop();
       await timerLoop.stop();
+      await schedules.close();
       await tasks.close();
       await board.close();
       await engine.close();

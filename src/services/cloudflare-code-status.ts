@@ -61,7 +61,11 @@ function shiftedTimers(steps: Record<string, StepRecord>, pausedMs: number): Rec
   return shifted;
 }
 
-/** A new life under the same id and params: every record wiped, or the named step's and every later one. */
+/**
+ * A new life under the same id and params. A full restart wipes every step record and received event;
+ * a restart from a step wipes that step's record and every later one, and the waits that run again
+ * take the events their wiped records had taken, in order.
+ */
 function restartPlan(state: CodeInstanceState, steps: Record<string, StepRecord>, at: string, from?: RestartFrom): CodeStatusPlan {
   let wiped = Object.keys(steps);
   if (from) {
@@ -74,6 +78,7 @@ function restartPlan(state: CodeInstanceState, steps: Record<string, StepRecord>
       set: { status: 'queued', generation: state.generation + 1, modified_on: at },
       unset: ['start', 'end', 'output', 'error', 'pausedAt', 'wakeAt'],
       deleteSteps: wiped,
+      deleteEvents: from === undefined,
     }),
     wake: 'start',
   };

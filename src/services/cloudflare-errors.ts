@@ -23,6 +23,7 @@ export const CF_CODE = {
   INSTANCE_INVALID_ID: 10402,
   INSTANCE_CANNOT_TERMINATE: 10403,
   INSTANCE_CANNOT_RESTART: 10404,
+  STEP_NOT_FOUND: 10405,
 } as const;
 
 export type CfCode = (typeof CF_CODE)[keyof typeof CF_CODE];

@@ -17,6 +17,7 @@ import { type CloudflareCatalog, versionIdOf, workflowIdOf } from './cloudflare-
 import { CF_CODE, CloudflareApiError, instanceAlreadyExists, instanceNotFound } from './cloudflare-errors.ts';
 import { resultInfoOf, type CfList, type PageQuery } from './cloudflare-pages.ts';
 import { instanceStatusOf, markerApplies, sourcesOf, type InstanceStatus } from './cloudflare-status.ts';
+import { stepDetailOf, type CfStepDetail, type StepQuery } from './cloudflare-step-detail.ts';
 import { stepsOf, type CfStep } from './cloudflare-steps.ts';
 import { MASK } from './masking.ts';
 
@@ -155,6 +156,12 @@ export class CloudflareInstanceService {
       ...(opts.simple ? {} : { steps: opts.order === 'desc' ? steps.reverse() : steps }),
       rollback: null,
     };
+  }
+
+  /** One entry of the instance's `steps` log with its full output (code or WfSpec-backed workflow). */
+  async getStep(tenant: string, name: string, id: string, q: StepQuery): Promise<CfStepDetail> {
+    const { steps } = await this.get(tenant, name, id);
+    return stepDetailOf(steps ?? [], q);
   }
 
   /** The instance `id` of workflow `name`; instance not found (10400) if it is not a WfRun of that WfSpec. */

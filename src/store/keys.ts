@@ -207,6 +207,24 @@ export class Keys {
     return `${this.prefix}:${tenant}:taskWorkerGroups`;
   }
 
+  /** Hash of the tenant's ScheduledWfRuns: id -> ScheduledWfRun. */
+  scheduledWfRuns(tenant: string): string {
+    return `${this.prefix}:${tenant}:scheduledWfRuns`;
+  }
+
+  /** The BullMQ queue whose job schedulers fire every tenant's ScheduledWfRuns. */
+  scheduleQueueName(): string {
+    return 'schedules';
+  }
+
+  /**
+   * One metrics window (hash of counters and latency sums; `<key>:max`, a sorted set of latency
+   * maxima) of a WfSpec version (`kind` wf, subject `name/major/revision`) or a TaskDef (`task`).
+   */
+  metricsWindow(tenant: string, kind: string, subject: string, windowLength: string, windowStartMs: number): string {
+    return `${this.prefix}:${tenant}:metrics:${kind}:${subject}:${windowLength}:${windowStartMs}`;
+  }
+
   /** BullMQ's key prefix for Colt's queues. */
   queuePrefix(): string {
     return `${this.prefix}:q`;

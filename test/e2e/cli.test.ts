@@ -99,6 +99,18 @@ describe('colt CLI against a live server', { timeout: 120_000 }, () => {
     expect(table.stdout).toContain('cli-run-1');
   });
 
+  it('gets a variable, searches TaskDefs, and refuses user-task verbs on a run that does not exist', async () => {
+    const variable = await colt('get', 'variable', 'cli-run-1', '0', 'amount');
+    expectOk(variable);
+    expect(variable.json()).toMatchObject({ value: { double: 25.5 } });
+
+    const taskDefs = await colt('search', 'taskDef');
+    expectOk(taskDefs);
+    expect(JSON.stringify(taskDefs.json())).toContain('cli-charge');
+
+    expectRefusal(await colt('assign', 'userTaskRun', 'no-such-run', 'some-guid', '--userId', 'ann'), 'NOT_FOUND', 404);
+  });
+
   it('stops and resumes a WfRun', async () => {
     expectOk(await colt('stop', 'cli-run-1'));
     const halted = await eventually(async () => {
@@ -139,8 +151,8 @@ describe('colt CLI against a live server', { timeout: 120_000 }, () => {
 
   it('deletes an ended WfRun; getting it then is NOT_FOUND, printed as one line with exit code 1', async () => {
     expectOk(await colt('deploy', 'wfSpec', writeJson('done-spec.json', new Workflow('cli-done', (wf) => wf.complete('done')).compile())));
-    const run = await colt('run', 'cli-done', '--id', 'cli-run-2');
-    expect(run.json()).toMatchObject({ id: 'cli-run-2', status: 'COMPLETED' });
+    const run = await colt('run', 'cli-done', '--id', 'cli-run-2', '--wait');
+    expect(run.json()).toMatchObject({ id: 'cli-run-2', status: 'COMPLETED', threadRuns: [{ output: { str: 'done' } }] });
     expectOk(await colt('delete', 'wfRun', 'cli-run-2'));
     expectRefusal(await colt('get', 'wfRun', 'cli-run-2'), 'NOT_FOUND', 404);
   });
@@ -157,6 +169,10 @@ describe('colt CLI against a live server', { timeout: 120_000 }, () => {
     expect(missingFile.code).toBe(1);
     expect(missingFile.stderr).toMatch(/^error: cannot read .*nope\.json: ENOENT\n$/);
 
+    const unknownObject = await colt('get', 'wfRunz', 'x');
+    expect(unknownObject.code).toBe(1);
+    expect(unknownObject.stderr).toMatch(/^error: command-argument value 'wfRunz' is invalid for argument 'object'\. Allowed choices are wfRun, .*\n$/);
+
     const wrongIds = await colt('get', 'nodeRun', 'only-a-run-id');
     expect(wrongIds.code).toBe(1);
     expect(wrongIds.stderr).toBe('error: get nodeRun takes <wfRunId> <threadRunNumber> <position>\n');
@@ -165,7 +181,7 @@ describe('colt CLI against a live server', { timeout: 120_000 }, () => {
   it('prints routes the server does not have (yet) as their HTTP error, not a crash', async () => {
     const result = await colt('get', 'scheduledWfRun', 'nightly');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: [A-Z_0-9]+ \(4\d\d|50\d\): .+\n$/);
+    expect(result.stderr).toMatch(/^error: [A-Z_0-9]+ \((?:4\d\d|50\d)\): .+\n$/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -2,6 +2,7 @@
 // a live server, importing Colt by its package name (`colt/builder`, `colt/worker`) as users do.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
@@ -60,10 +61,14 @@ describe('the README', () => {
 });
 
 describe('the other examples', { timeout: 90_000 }, () => {
-  async function runExample(script: string) {
-    const example = spawnColt(script, { REDIS_URL: testRedisUrl(), COLT_KEY_PREFIX: server.prefix, COLT_API_URL: api });
-    const [code] = (await once(example.child, 'exit')) as [number | null];
-    return { code, output: example.output() };
+  async function runExample(script: string, ...args: string[]) {
+    const env = { ...process.env, LOG_LEVEL: 'warn', REDIS_URL: testRedisUrl(), COLT_KEY_PREFIX: server.prefix, COLT_API_URL: api };
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    return { code, output };
   }
 
   it('order-with-payment: reserves stock after a retried failure, takes the payment event, ships', async () => {
@@ -79,6 +84,20 @@ describe('the other examples', { timeout: 90_000 }, () => {
   it('fan-out-fan-in: one thread per supplier, then the cheapest quote', async () => {
     const { code, output } = await runExample('examples/fan-out-fan-in.ts');
     expect(output).toMatch(/WfRun \S+: COMPLETED, output \{"jsonObj":\{"supplier":"\w+","price":\d+\}\}/);
+    expect(code).toBe(0);
+  });
+
+  it('human-approval: a large expense waits for the manager\'s event, then is paid', async () => {
+    const { code, output } = await runExample('examples/human-approval.ts', '250', '--approve-as', 'ann');
+    expect(output).toMatch(/WfRun (\S+) waits for a decision: colt postEvent \1 expense-decision/);
+    expect(output).toMatch(/WfRun \S+: COMPLETED, output \{"str":"paid 250 to obi"\}/);
+    expect(code).toBe(0);
+  });
+
+  it('human-approval: a small expense is paid without asking', async () => {
+    const { code, output } = await runExample('examples/human-approval.ts', '40');
+    expect(output).not.toContain('waits for a decision');
+    expect(output).toMatch(/WfRun \S+: COMPLETED, output \{"str":"paid 40 to obi"\}/);
     expect(code).toBe(0);
   });
 });

@@ -62,6 +62,7 @@ function expectedRefusal(kind: Kind, permission: OperationPermission | undefined
 /** Bodies that get past validation where the permission depends on the body. */
 const BODIES: Record<string, unknown> = {
   pollTask: { taskDefId: { name: 'some-task' }, clientId: 'matrix' },
+  registerTaskWorker: { taskDefId: { name: 'some-task' }, taskWorkerId: 'matrix' },
   reportTask: { taskRunId: { wfRunId: 'some-run', taskGuid: 'some-guid' }, attemptNumber: 0, status: 'TASK_SUCCESS' },
 };
 
@@ -166,6 +167,8 @@ describe('task workers held to the TaskDefs they serve', () => {
     expect((await request(app).get('/taskDef/served-task').set(worker())).status).toBe(200);
     expect((await request(app).get('/taskDef/foreign-task').set(worker())).status).toBe(403);
     expect((await request(app).post('/pollTask').set(worker()).send({ taskDefId: { name: 'foreign-task' }, clientId: 'w1' })).status).toBe(403);
+    expect((await request(app).post('/registerTaskWorker').set(worker()).send({ taskDefId: { name: 'foreign-task' }, taskWorkerId: 'w1' })).status).toBe(403);
+    expect((await request(app).post('/registerTaskWorker').set(worker()).send({ taskDefId: { name: 'served-task' }, taskWorkerId: 'w1' })).status).toBe(200);
 
     const polled = await request(app).post('/pollTask').set(worker()).send({ taskDefId: { name: 'served-task' }, clientId: 'w1' });
     expect(polled.status).toBe(200);

@@ -3,7 +3,10 @@
 // board and any path that is not an operation are behind it; only health checks are open.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/server.ts';
+import { pino } from 'pino';
+import { buildServer } from '../../src/main/colt.ts';
+import { testRedisUrl } from '../support/redis.ts';
+import { startTestServer, testConfig } from '../support/server.ts';
 import { ADMIN_API_KEY, asAdmin, bearer, principalWithKey } from '../support/principals.ts';
 
 const server = startTestServer('authentication', { authEnabled: true, adminApiKey: ADMIN_API_KEY });
@@ -133,3 +136,54 @@ describe('errors carry no internals', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 });
+
+describe('no mass assignment', () => {
+  it('refuses fields a request does not have, naming them, instead of ignoring them', async () => {
+    const tries: Array<[string, unknown, string]> = [
+      ['/wfRun', { wfSpecName: 'any', status: 'COMPLETED' }, 'status'],
+      ['/wfRun', { wfSpecName: 'any', tenantId: 'other' }, 'tenantId'],
+      ['/pollTask', { taskDefId: { name: 't' }, clientId: 'c', tenant: 'other' }, 'tenant'],
+      ['/reportTask', { taskRunId: { wfRunId: 'r', taskGuid: 'g' }, attemptNumber: 0, status: 'TASK_SUCCESS', taskWorkerId: 'x' }, 'taskWorkerId'],
+      ['/principal', { id: 'p9', createdAt: '2020-01-01T00:00:00Z' }, 'createdAt'],
+      ['/tenant', { id: 't9', createdAt: '2020-01-01T00:00:00Z' }, 'createdAt'],
+    ];
+    for (const [path, body, field] of tries) {
+      const res = await request(app).post(path).set(asAdmin).send(body as object);
+      expect(res.status, `${path} with ${field}`).toBe(400);
+      expect(res.body.code).toBe('INVALID_ARGUMENT');
+      expect(res.body.message, path).toContain(field);
+    }
+  });
+});
+
+describe('request logs', () => {
+  it('never hold an API key', async () => {
+    const lines: string[] = [];
+    const logged = buildServer(testRedisUrl(), { ...testConfig(server.prefix), authEnabled: true, adminApiKey: ADMIN_API_KEY }, pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }));
+    try {
+      const loggedApp = logged.app();
+      await request(loggedApp).get('/wfSpec').set(asAdmin).expect(200);
+      await request(loggedApp).get('/accounts/default/workflows').set({ 'x-auth-key': reader }).expect(200);
+      await request(loggedApp).get('/wfSpec').set({ authorization: basic('u', reader) }).expect(200);
+      expect(lines.length).toBeGreaterThan(2);
+      const all = lines.join('');
+      for (const secret of [ADMIN_API_KEY, reader, reader.slice(-43), Buffer.from(`u:${reader}`).toString('base64')]) expect(all).not.toContain(secret);
+    } finally {
+      await logged.close();
+    }
+  });
+});
+
+describe('rate limits and credentials', () => {
+  it("do not let callers without a valid key spend a tenant's quota", async () => {
+    const limited = buildServer(testRedisUrl(), { ...testConfig(`${server.prefix}-quota`), rateLimitPerMinute: 3, authEnabled: true, adminApiKey: ADMIN_API_KEY }, pino({ level: 'silent' }));
+    try {
+      const limitedApp = limited.app();
+      for (let i = 0; i < 6; i++) expect((await request(limitedApp).get('/wfSpec').set('Tenant-Id', 'default').set({ authorization: 'Bearer forged' })).status).toBe(401);
+      expect((await request(limitedApp).get('/wfSpec').set(asAdmin)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+

@@ -107,6 +107,7 @@ describe('the envelope and the routes', () => {
       ['', '/{workflow_name}', '/{workflow_name}/instances', '/{workflow_name}/instances/batch', '/{workflow_name}/instances/batch/terminate',
         '/{workflow_name}/instances/terminate', '/{workflow_name}/instances/{instance_id}',
         '/{workflow_name}/instances/{instance_id}/events/{event_type}', '/{workflow_name}/instances/{instance_id}/status',
+        '/{workflow_name}/instances/{instance_id}/step',
         '/{workflow_name}/versions', '/{workflow_name}/versions/{version_id}', '/{workflow_name}/versions/{version_id}/dag',
         '/{workflow_name}/versions/{version_id}/graph'].map((p) => base + p).sort(),
     );
@@ -221,6 +222,8 @@ describe('instances are WfRuns', () => {
     expect((await settled(ACCOUNT, 'greeting', fromString.id)).output).toBe('hello, Grace');
     const simple = ok(await api().get('/greeting/instances/greet-ada?simple=true'));
     expect(simple.steps).toBeUndefined();
+    expect(ok(await api().get('/greeting/instances/greet-ada/step?name=greet-1&type=step'))).toEqual({ status: 'complete', error: null, output: 'hello, Ada' });
+    expectFailure(await api().get('/greeting/instances/greet-ada/step?name=greet-2&type=step'), 404, 10405, /greet-2/);
     expect(simple.step_count).toBe(1);
     // The same run through the LittleHorse API.
     const wfRun = await request(server.app).get('/wfRun/greet-ada').set('Tenant-Id', ACCOUNT);

@@ -61,7 +61,9 @@ async function untilStatus(workflow: string, id: string, statuses: string[], tim
   return eventually(async () => {
     const got = await details(workflow, id);
     return statuses.includes(got.status) ? got : undefined;
-  }, timeoutMs, `${workflow}/${id} to be ${statuses.join(' or ')}`);
+  }, timeoutMs, `${workflow}/${id} to be ${statuses.join(' or ')}`).catch(async (err: Error) => {
+    throw new Error(`${err.message}; it is ${JSON.stringify(await details(workflow, id))}`);
+  });
 }
 
 async function setStatus(workflow: string, id: string, body: object): Promise<string> {
@@ -171,6 +173,16 @@ describe('status changes', () => {
     const done = await untilStatus('sleeper', 's1', ['complete', 'errored']);
     expect(done.output).toBe('woke');
     expect(Date.parse(done.steps[0].end) - sleptUntil).toBeGreaterThanOrEqual(resumedAt - pausedAt);
+  });
+
+  it('pausing mid-step lets the step finish (waitingForPause), then pauses before the next one', async () => {
+    await create('busy', 'b1');
+    await eventually(async () => ((await details('busy', 'b1')).steps.length === 1 ? true : undefined), 15_000, 'step work to start');
+    expect(await setStatus('busy', 'b1', { status: 'pause' })).toBe('waitingForPause');
+    const paused = await untilStatus('busy', 'b1', ['paused']);
+    expect(paused.steps.map((s: any) => [s.name, s.success])).toEqual([['work-1', true]]);
+    expect(await setStatus('busy', 'b1', { status: 'resume' })).toBe('queued');
+    expect((await untilStatus('busy', 'b1', ['complete'])).output).toEqual(['worked', 'next']);
   });
 
   it('restart from a named step keeps earlier results; a full restart runs everything again; terminate ends it', async () => {

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
+import type { ServerAcl } from '../../src/auth/acls.ts';
 import { ADMIN_API_KEY, asAdmin, bearer, principalWithKey, putTenant } from '../support/principals.ts';
 
 const server = startTestServer('tenants-principals', { authEnabled: true, adminApiKey: ADMIN_API_KEY });
@@ -16,7 +17,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const ADMIN = { resources: ['ACL_ALL_RESOURCES'], allowedActions: ['ALL_ACTIONS'] } as const;
+const ADMIN: ServerAcl = { resources: ['ACL_ALL_RESOURCES'], allowedActions: ['ALL_ACTIONS'] };
 
 describe('tenants', () => {
   it('creates, gets and searches tenants; `default` always exists; putting one twice changes nothing', async () => {

@@ -58,6 +58,7 @@ it('an armed timer survives every server going away, and the next server fires i
   const first = server(false); // no loops: it only arms the timer
   expectOk(await request(first.app()).post('/wfSpec').send(nap(1)));
   expectOk(await request(first.app()).post('/wfRun').send({ wfSpecName: 'nap-1', id: 'nap-restart' }));
+  const due = await first.engine.timers.dueAt(timerMember('default', 'nap-restart', 'sleep.0.1'));
   await first.close();
   servers.splice(servers.indexOf(first), 1);
 
@@ -67,6 +68,11 @@ it('an armed timer survives every server going away, and the next server fires i
     return s.status === 'COMPLETED' ? s : undefined;
   }, 10_000, 'the nap to end on the second server');
   expect(run.status).toBe('COMPLETED');
+  const node = (await request(second.app()).get('/nodeRun/nap-restart/0/1')).body;
+  expect(node).toMatchObject({ status: 'COMPLETED', sleep: { matured: true } });
+  expect(Date.parse(node.endTime)).toBeGreaterThanOrEqual(due as number); // not before its due time
+  expect(run.threadRuns[0].currentNodePosition).toBe(2); // the sleep ran once: one node run, then the exit
+  expect(await second.engine.timers.dueAt(timerMember('default', 'nap-restart', 'sleep.0.1'))).toBeNull();
 });
 
 it('a timer claimed by a server that died fires again once its lease lapses', async () => {

@@ -88,6 +88,15 @@ export class Sleeper extends WorkflowEntrypoint {
   }
 }
 
+/** A step busy for a while, then another: pausing mid-step waits for the step to end. */
+export class Busy extends WorkflowEntrypoint {
+  async run(_event: WorkflowEvent, step: WorkflowStep) {
+    const work = await step.do('work', () => new Promise<string>((resolve) => setTimeout(() => resolve('worked'), 1_000)));
+    const next = await step.do('next', async () => 'next');
+    return [work, next];
+  }
+}
+
 /** Three counted steps around an event, for restarts. */
 export class Restartable extends Probed {
   async run(event: WorkflowEvent, step: WorkflowStep) {
@@ -99,4 +108,4 @@ export class Restartable extends Probed {
   }
 }
 
-export const TEST_WORKFLOWS = { Memo, Backoff, Hangs, Refuses, Approvals, Sleeper, Restartable };
+export const TEST_WORKFLOWS = { Memo, Backoff, Hangs, Refuses, Approvals, Sleeper, Busy, Restartable };

@@ -48,7 +48,7 @@ export function startWorkflowWorkers(options: WorkflowWorkerOptions): WorkflowWo
     classes: options.classes,
     env: options.env,
   };
-  const process = async (job: Job<CodeJobData>, token?: string) => {
+  const execute = async (job: Job<CodeJobData>, token?: string) => {
     const { tenant, workflow, instanceId } = job.data;
     const lease = randomUUID();
     if (!(await deps.instances.acquireLease(tenant, workflow, instanceId, lease, lockMs))) {
@@ -63,7 +63,7 @@ export function startWorkflowWorkers(options: WorkflowWorkerOptions): WorkflowWo
       await deps.instances.releaseLease(tenant, workflow, instanceId, lease);
     }
   };
-  const worker = new Worker<CodeJobData>(keys.codeQueueName(options.account ?? 'default', options.scriptName), process, {
+  const worker = new Worker<CodeJobData>(keys.codeQueueName(options.account ?? 'default', options.scriptName), execute, {
     connection: bull,
     prefix: keys.queuePrefix(),
     concurrency: options.concurrency ?? 10,

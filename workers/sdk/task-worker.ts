@@ -11,6 +11,7 @@ import { valueOfJson } from '../../src/engine/assignments.ts';
 import { fromPlain, toPlain } from '../../src/engine/values.ts';
 import type { TaskJobData } from '../../src/dispatch/task-queues.ts';
 import type { Engine } from '../../src/main/colt.ts';
+import { RedisTaskWorkerGroupStore } from '../../src/store/redis/task-worker-group-store.ts';
 import { TaskException, type TaskContext, type TaskHandler } from './task-handler.ts';
 
 export interface TaskWorkerOptions {
@@ -30,6 +31,8 @@ type Outcome = Pick<Report, 'status' | 'output' | 'error' | 'exception'>;
 const REPORT_RETRY_DELAYS_MS = [100, 500, 1_000, 2_000, 5_000, 10_000];
 /** LittleHorse's default, for jobs queued before they carried their timeout. */
 const DEFAULT_TIMEOUT_SECONDS = 60;
+/** How often the worker tells the server it is alive (a group drops workers silent for 90 s). */
+const HEARTBEAT_MS = 30_000;
 /** setTimeout's largest delay; a longer timeout is, in practice, this one. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -38,6 +41,8 @@ export class TaskWorker {
   private readonly tenant: string;
   private readonly workerId: string;
   private readonly onReported: TaskWorkerOptions['onReported'];
+  /** Keeps this worker in its TaskDef's worker group (GetTaskWorkerGroup). */
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     private readonly engine: Engine,
@@ -60,10 +65,15 @@ export class TaskWorker {
       maxStalledCount: 10,
     });
     this.worker.on('error', (err) => this.log.warn({ err }, 'task worker connection error'));
+    const groups = new RedisTaskWorkerGroupStore(engine.redis, engine.keys);
+    const beat = () => void groups.heartbeat(this.tenant, taskDef.id.name, this.workerId).catch((err: unknown) => this.log.warn({ err }, 'task worker heartbeat failed'));
+    beat();
+    this.heartbeat = setInterval(beat, HEARTBEAT_MS).unref();
   }
 
   /** Stops taking tasks and waits for running ones to finish (and report). */
   async close(): Promise<void> {
+    clearInterval(this.heartbeat);
     await this.worker.close();
   }
 

@@ -94,6 +94,11 @@ function instanceRoutes(instances: CloudflareInstanceService, status: Cloudflare
     const order = q.order === 'desc' ? 'desc' : 'asc';
     sendResult(res, await instances.get(account(req), wf(req), param(req, 'instance_id'), { simple: q.simple === 'true', order }));
   });
+  r.get(at('/:workflow_name/instances/:instance_id/step'), async (req, res) => {
+    const q = query(req);
+    const step = { name: q.name ?? '', type: q.type === 'waitForEvent' ? 'waitForEvent' as const : 'step' as const, ...(q.attempt === undefined ? {} : { attempt: Number(q.attempt) }) };
+    sendResult(res, await instances.getStep(account(req), wf(req), param(req, 'instance_id'), step));
+  });
   r.patch(at('/:workflow_name/instances/:instance_id/status'), async (req, res) => {
     sendResult(res, await status.change(account(req), wf(req), param(req, 'instance_id'), req.body));
   });

@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import { Argument, type Command } from 'commander';
 import { CliError } from '../client.ts';
 import type { CliContext } from '../cli-context.ts';
-import { METADATA_KINDS } from '../routes.ts';
+import { DEPLOYABLE_KINDS } from '../routes.ts';
 import { parseJson } from '../values.ts';
 
 export function deployCommand(program: Command, cli: CliContext): void {
   program
     .command('deploy')
-    .description('put a WfSpec, TaskDef, ExternalEventDef, UserTaskDef or WorkflowEventDef from a JSON file ("-" reads stdin)')
-    .addArgument(new Argument('<kind>', 'what the file holds').choices(METADATA_KINDS))
+    .description('put a WfSpec, TaskDef, ExternalEventDef, UserTaskDef, WorkflowEventDef, Tenant or Principal from a JSON file ("-" reads stdin)')
+    .addArgument(new Argument('<kind>', 'what the file holds').choices(DEPLOYABLE_KINDS))
     .argument('<file>', 'JSON file with the Put request')
     .action(async (kind: string, file: string) => {
       cli.print(await cli.client().post(`/${kind}`, readJsonFile(file)));

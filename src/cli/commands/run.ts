@@ -3,12 +3,15 @@
 // `amount=10` reaches a DOUBLE as 10 and a STR as "10".
 import type { Command } from 'commander';
 import type { PrimitiveType, WfSpec } from '../../engine/types.ts';
-import { seg, type ColtClient } from '../client.ts';
+import { CliError, seg, type ColtClient } from '../client.ts';
 import { integerOf, type CliContext } from '../cli-context.ts';
 import { SCHEDULE_PATH } from '../routes.ts';
 import { keyValuePairs, plainOf } from '../values.ts';
 
-interface RunFlags { id?: string; majorVersion?: string; revision?: string; parentWfRunId?: string }
+interface RunFlags { id?: string; majorVersion?: string; revision?: string; parentWfRunId?: string; wait?: boolean; waitSeconds?: string }
+
+const WAIT_POLL_MS = 250;
+const DEFAULT_WAIT_SECONDS = 60;
 
 export function runCommands(program: Command, cli: CliContext): void {
   program
@@ -20,15 +23,19 @@ export function runCommands(program: Command, cli: CliContext): void {
     .option('--majorVersion <n>', 'WfSpec major version (latest if left out)')
     .option('--revision <n>', 'WfSpec revision (needs --majorVersion)')
     .option('--parentWfRunId <id>', 'the parent WfRun of a child run')
+    .option('--wait', 'wait until the WfRun is no longer RUNNING, then print it')
+    .option('--wait-seconds <n>', `how long --wait waits (default ${DEFAULT_WAIT_SECONDS})`)
     .action(async (wfSpecName: string, vars: string[], flags: RunFlags) => {
       const client = cli.client();
       const version = versionOf(flags);
       const variables = await typedVariables(client, wfSpecName, version, vars);
-      cli.print(await client.post('/wfRun', {
+      const wfRun = (await client.post('/wfRun', {
         wfSpecName, ...version, variables,
         ...(flags.id === undefined ? {} : { id: flags.id }),
         ...(flags.parentWfRunId === undefined ? {} : { parentWfRunId: flags.parentWfRunId }),
-      }));
+      })) as { id: string; status: string };
+      const waitSeconds = integerOf('--wait-seconds', flags.waitSeconds) ?? DEFAULT_WAIT_SECONDS;
+      cli.print(flags.wait ? await waitUntilNotRunning(client, wfRun, waitSeconds) : wfRun);
     });
 
   program
@@ -46,6 +53,17 @@ export function runCommands(program: Command, cli: CliContext): void {
       const variables = await typedVariables(client, wfSpecName, version, vars);
       cli.print(await client.post(SCHEDULE_PATH, { cronExpression, wfSpecName, ...version, variables, ...(flags.id === undefined ? {} : { id: flags.id }) }));
     });
+}
+
+async function waitUntilNotRunning(client: ColtClient, wfRun: { id: string; status: string }, seconds: number): Promise<unknown> {
+  const deadline = Date.now() + seconds * 1000;
+  let current = wfRun;
+  while (current.status === 'RUNNING') {
+    if (Date.now() > deadline) throw new CliError(`WfRun ${wfRun.id} is still RUNNING after ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    current = (await client.get(`/wfRun/${seg(wfRun.id)}`)) as typeof wfRun;
+  }
+  return current;
 }
 
 function versionOf(flags: RunFlags): { majorVersion?: number; revision?: number } {

@@ -9,7 +9,7 @@ import { keyValuePairs } from '../values.ts';
 export function searchAndListCommands(program: Command, cli: CliContext): void {
   program
     .command('search')
-    .description('search objects: wfRun (wfSpecName= status=), metadata kinds (prefix=), nodeRun, taskRun, userTaskRun, variable, externalEvent, workflowEvent, scheduledWfRun')
+    .description('search objects (wfRun, wfSpec, taskDef, nodeRun, taskRun, variable, userTaskRun, externalEvent, workflowEvent, tenant, principal, ...); e.g. colt search wfRun wfSpecName=order status=RUNNING')
     .argument('<object>', 'what to search')
     .argument('[filters...]', 'filters as name=value')
     .option('--limit <n>', 'results per page (server default 100)')

@@ -23,6 +23,8 @@ export interface InstanceChange {
   unset?: Array<keyof CodeInstanceState>;
   putSteps?: Record<string, StepRecord>;
   deleteSteps?: string[];
+  /** Forget every received event. */
+  deleteEvents?: boolean;
 }
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
@@ -108,8 +110,15 @@ export class RedisCodeInstanceStore {
     const stepsKey = this.key(tenant, workflow, id, 'steps');
     for (;;) {
       await this.redis.watch(stateKey, stepsKey);
-      const [state, steps] = await Promise.all([this.load(tenant, workflow, id), this.steps(tenant, workflow, id)]);
-      const { change, result } = decide(state, steps);
+      let decision: { change: InstanceChange | null; result: T };
+      try {
+        const [state, steps] = await Promise.all([this.load(tenant, workflow, id), this.steps(tenant, workflow, id)]);
+        decision = decide(state, steps);
+      } catch (err) {
+        await this.redis.unwatch();
+        throw err;
+      }
+      const { change, result } = decision;
       if (!change) {
         await this.redis.unwatch();
         return result;
@@ -118,6 +127,7 @@ export class RedisCodeInstanceStore {
       if (change.set && Object.keys(change.set).length > 0) multi.hset(stateKey, ...fieldsOf(change.set));
       if (change.unset?.length) multi.hdel(stateKey, ...change.unset);
       if (change.deleteSteps?.length) multi.hdel(stepsKey, ...change.deleteSteps);
+      if (change.deleteEvents) multi.del(this.key(tenant, workflow, id, 'events'));
       const puts = Object.entries(change.putSteps ?? {}).flatMap(([k, r]) => [k, JSON.stringify(r)]);
       if (puts.length > 0) multi.hset(stepsKey, ...puts);
       if ((await multi.exec()) !== null) return result;

@@ -6,6 +6,7 @@ import type { CapturedAdd } from '../../dispatch/fused-add.ts';
 import type { Keys } from '../keys.ts';
 import { changedFields, fromFields, WF_EVENT } from './run-serde.ts';
 import { allEntries, indexChanges, searchableIn, type IndexContext } from './run-indexes.ts';
+import { metricEvents, RedisRunMetrics } from './run-metrics.ts';
 import { callScript, withScripts, type ScriptedRedis } from './scripts.ts';
 import { readPage, type Page, type PageRequest } from './sorted-set-pages.ts';
 
@@ -35,9 +36,12 @@ export interface RunFilter { wfSpecName?: string; status?: LHStatus }
 
 export class RedisRunStore {
   private readonly redis: ScriptedRedis;
+  /** Metrics windows, counted from each committed transition. */
+  private readonly metrics: RedisRunMetrics;
 
   constructor(redis: Redis, private readonly keys: Keys) {
     this.redis = withScripts(redis);
+    this.metrics = new RedisRunMetrics(redis, keys);
   }
 
   async load(tenant: string, wfRunId: string): Promise<LoadedRun | null> {
@@ -86,7 +90,10 @@ export class RedisRunStore {
     const result = add
       ? await callScript(this.redis, 'coltCommitRunAndAdd', [...add.keys, ...keys], [...add.args, ...args])
       : await callScript(this.redis, 'coltCommitRun', keys, args);
-    return result !== -1;
+    if (result === -1) return false;
+    // Metrics are counts, not state: one lost to a failure here is not worth failing a committed transition.
+    await this.metrics.record(tenant, metricEvents(before?.fields ?? null, fields)).catch(() => undefined);
+    return true;
   }
 
   /** ExternalEvents posted before the WfRun existed, oldest first; null once the WfRun exists. */

@@ -1,0 +1,114 @@
+// Metrics windows (LittleHorse's MINUTES_5, HOURS_2, DAYS_1): what each committed transition
+// changed in a run — a WfRun or TaskRun started, finished, failed — counted into the windows of its
+// WfSpec version or TaskDef, with latency sums and maxima. Written right after the commit: a crash
+// in between loses a count, never doubles one.
+import type { Redis } from 'ioredis';
+import { TERMINAL_STATUSES, type TaskRun, type TaskStatus, type WfRun } from '../../engine/types.ts';
+import type { Keys } from '../keys.ts';
+import { TASK, WF_RUN } from './run-serde.ts';
+
+export type WindowLength = 'MINUTES_5' | 'HOURS_2' | 'DAYS_1';
+export const WINDOW_MS: Record<WindowLength, number> = { MINUTES_5: 300_000, HOURS_2: 7_200_000, DAYS_1: 86_400_000 };
+/** How long each window is kept. */
+const KEEP_MS: Record<WindowLength, number> = { MINUTES_5: 86_400_000, HOURS_2: 14 * 86_400_000, DAYS_1: 90 * 86_400_000 };
+
+export type MetricKind = 'wf' | 'task';
+
+/** One count (and optional latency) for a subject (`name/major/revision` of a WfSpec, or a TaskDef name). */
+export interface MetricEvent { kind: MetricKind; subject: string; atMs: number; counter: string; latency?: { name: string; ms: number } }
+
+/** A window's raw numbers: counters, latency sums and counts (`<name>Sum`, `<name>Count`), maxima. */
+export interface WindowNumbers { counts: Record<string, number>; max: Record<string, number> }
+
+const UNSTARTED: readonly TaskStatus[] = ['TASK_SCHEDULED', 'TASK_PENDING'];
+
+/** The metric events of a commit: the changed fields (`[field, json, ...]`) against the stored ones. */
+export function metricEvents(before: Map<string, string> | null, changed: string[]): MetricEvent[] {
+  const events: MetricEvent[] = [];
+  for (let i = 0; i < changed.length; i += 2) {
+    const field = changed[i]!;
+    const old = before?.get(field);
+    if (field === WF_RUN) events.push(...wfRunEvents(old === undefined ? null : (JSON.parse(old) as WfRun), JSON.parse(changed[i + 1]!) as WfRun));
+    else if (field.startsWith(TASK)) events.push(...taskRunEvents(old === undefined ? null : (JSON.parse(old) as TaskRun), JSON.parse(changed[i + 1]!) as TaskRun));
+  }
+  return events;
+}
+
+function wfRunEvents(before: WfRun | null, after: WfRun): MetricEvent[] {
+  const { name, majorVersion, revision } = after.wfSpecId;
+  const subject = `${name}/${majorVersion}/${revision}`;
+  const events: MetricEvent[] = [];
+  if (before === null) events.push({ kind: 'wf', subject, atMs: Date.parse(after.startTime), counter: 'started' });
+  const ended = TERMINAL_STATUSES.includes(after.status) && (before === null || !TERMINAL_STATUSES.includes(before.status));
+  if (ended && after.endTime) {
+    const atMs = Date.parse(after.endTime);
+    const latency = { name: 'startToComplete', ms: atMs - Date.parse(after.startTime) };
+    events.push({ kind: 'wf', subject, atMs, counter: after.status === 'COMPLETED' ? 'completed' : 'errored', latency });
+  }
+  return events;
+}
+
+function taskRunEvents(before: TaskRun | null, after: TaskRun): MetricEvent[] {
+  const subject = after.taskDefId.name;
+  const events: MetricEvent[] = [];
+  if (before === null) events.push({ kind: 'task', subject, atMs: Date.parse(after.scheduledAt), counter: 'scheduled' });
+  const attempt = after.attempts.at(-1);
+  const wasStarted = before !== null && !UNSTARTED.includes(before.status);
+  if (!wasStarted && !UNSTARTED.includes(after.status)) {
+    const startMs = Date.parse(attempt?.startTime ?? attempt?.endTime ?? after.scheduledAt);
+    events.push({ kind: 'task', subject, atMs: startMs, counter: 'started', latency: { name: 'scheduleToStart', ms: startMs - Date.parse(after.scheduledAt) } });
+  }
+  const done = (s: TaskStatus) => !UNSTARTED.includes(s) && s !== 'TASK_RUNNING';
+  if (done(after.status) && (before === null || !done(before.status)) && attempt?.endTime) {
+    const endMs = Date.parse(attempt.endTime);
+    const latency = { name: 'startToComplete', ms: endMs - Date.parse(attempt.startTime ?? attempt.endTime) };
+    events.push({ kind: 'task', subject, atMs: endMs, counter: after.status === 'TASK_SUCCESS' ? 'completed' : 'errored', latency });
+  }
+  return events;
+}
+
+export function windowStart(atMs: number, length: WindowLength): number {
+  return Math.floor(atMs / WINDOW_MS[length]) * WINDOW_MS[length];
+}
+
+export class RedisRunMetrics {
+  constructor(private readonly redis: Redis, private readonly keys: Keys) {}
+
+  async record(tenant: string, events: MetricEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const e of events) {
+      for (const length of Object.keys(WINDOW_MS) as WindowLength[]) {
+        const start = windowStart(e.atMs, length);
+        const key = this.keys.metricsWindow(tenant, e.kind, e.subject, length, start);
+        const max = `${key}:max`;
+        pipeline.hincrby(key, e.counter, 1);
+        if (e.latency) {
+          pipeline.hincrby(key, `${e.latency.name}Sum`, Math.max(0, Math.round(e.latency.ms)));
+          pipeline.hincrby(key, `${e.latency.name}Count`, 1);
+          pipeline.zadd(max, 'GT', Math.max(0, Math.round(e.latency.ms)), e.latency.name);
+        }
+        const expireAt = Math.ceil((start + WINDOW_MS[length] + KEEP_MS[length]) / 1000);
+        pipeline.expireat(key, expireAt).expireat(max, expireAt);
+      }
+    }
+    await pipeline.exec();
+  }
+
+  /** The numbers of windows (oldest first); empty ones included. */
+  async windows(tenant: string, kind: MetricKind, subject: string, length: WindowLength, starts: number[]): Promise<WindowNumbers[]> {
+    const pipeline = this.redis.pipeline();
+    for (const start of starts) {
+      const key = this.keys.metricsWindow(tenant, kind, subject, length, start);
+      pipeline.hgetall(key).zrange(`${key}:max`, 0, -1, 'WITHSCORES');
+    }
+    const replies = ((await pipeline.exec()) ?? []).map(([, r]) => r);
+    return starts.map((_, i) => {
+      const hash = (replies[2 * i] ?? {}) as Record<string, string>;
+      const maxFlat = (replies[2 * i + 1] ?? []) as string[];
+      const max: Record<string, number> = {};
+      for (let j = 0; j < maxFlat.length; j += 2) max[maxFlat[j]!] = Number(maxFlat[j + 1]);
+      return { counts: Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, Number(v)])), max };
+    });
+  }
+}

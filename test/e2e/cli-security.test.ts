@@ -1,0 +1,57 @@
+// The `colt` CLI administering a server with authentication on: tenants, principals, API keys
+// created, used and revoked.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+import { ADMIN_API_KEY } from '../support/principals.ts';
+import { startTestServer } from '../support/server.ts';
+
+const server = startTestServer('cli-security', { authEnabled: true, adminApiKey: ADMIN_API_KEY });
+let http: Server;
+let api: string;
+
+const colt = (key: string | undefined, ...args: string[]) => runCli(['--api', api, ...(key ? ['--api-key', key] : []), ...args]);
+
+beforeAll(async () => {
+  http = server.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => http.once('listening', resolve));
+  api = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => http.close(resolve));
+  await server.close();
+});
+
+describe('colt tenant / principal / apikey', () => {
+  it('creates a tenant and a reader, issues the reader a key that works, then revokes it', async () => {
+    expect((await colt(ADMIN_API_KEY, 'tenant', 'put', 'cli-acme')).json()).toMatchObject({ id: { id: 'cli-acme' } });
+    const put = await colt(ADMIN_API_KEY, 'principal', 'put', 'cli-reader', '--grant', 'cli-acme=READ');
+    expect(put.json().perTenantAcls).toEqual({ 'cli-acme': { acls: [{ resources: ['ACL_ALL_RESOURCES'], allowedActions: ['READ'] }] } });
+    const issued = (await colt(ADMIN_API_KEY, 'apikey', 'create', 'cli-reader')).json();
+    expect(issued.key).toMatch(/^colt_/);
+
+    const asReader = (...args: string[]) => runCli(['--api', api, '--api-key', issued.key, '--tenant', 'cli-acme', ...args]);
+    expect((await asReader('whoami')).json().id).toEqual({ id: 'cli-reader' });
+    expect((await asReader('search', 'wfSpec')).code).toBe(0);
+    const refused = await asReader('tenant', 'put', 'other');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: PERMISSION_DENIED \(403\)/);
+
+    expect((await colt(ADMIN_API_KEY, 'apikey', 'list', 'cli-reader')).json().results).toHaveLength(1);
+    expect((await colt(ADMIN_API_KEY, 'apikey', 'revoke', 'cli-reader', issued.keyId)).code).toBe(0);
+    const revoked = await asReader('whoami');
+    expect(revoked.code).toBe(1);
+    expect(revoked.stderr).toMatch(/^error: UNAUTHENTICATED \(401\)/);
+  });
+
+  it('refuses the CLI without a key, and deleting the last admin', async () => {
+    const none = await colt(undefined, 'tenant', 'search');
+    expect(none.stderr).toMatch(/^error: UNAUTHENTICATED \(401\)/);
+    expect((await colt(ADMIN_API_KEY, 'principal', 'put', 'cli-admin', '--admin')).code).toBe(0);
+    expect((await colt(ADMIN_API_KEY, 'principal', 'search', '--admin')).json().results).toEqual([{ id: 'cli-admin' }]);
+    const last = await colt(ADMIN_API_KEY, 'principal', 'delete', 'cli-admin');
+    expect(last.stderr).toMatch(/^error: FAILED_PRECONDITION \(412\)/);
+  });
+});
