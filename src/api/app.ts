@@ -29,6 +29,7 @@ import { searchRoutes, type SearchDeps } from './routes/search-routes.ts';
 import { taskWorkerGroupRoutes } from './routes/task-worker-group-routes.ts';
 import { scheduleRoutes } from './routes/schedule-routes.ts';
 import { metricsRoutes } from './routes/metrics-routes.ts';
+import type { PrometheusEndpoint } from './prometheus.ts';
 import type { MetricsService } from '../services/metrics-service.ts';
 import type { ScheduleService } from '../services/schedule-service.ts';
 import type { TaskWorkerGroupService } from '../services/task-worker-group-service.ts';
@@ -55,6 +56,8 @@ export interface AppDeps {
   schedules: ScheduleService;
   /** Metrics windows of WfSpecs and TaskDefs. */
   metricsWindows: MetricsService;
+  /** GET /metrics for Prometheus (outside the API contract, like the health checks). */
+  prometheus?: PrometheusEndpoint;
   /** UserTaskDefs and UserTaskRuns. */
   userTasks?: UserTaskDeps;
   redis: Redis;
@@ -83,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
     const ok = await deps.redis.ping().then(() => true, () => false);
     res.status(ok ? 200 : 503).json(ok ? { status: 'ready' } : { code: 'UNAVAILABLE', message: 'Redis is not reachable' });
   });
+  if (deps.prometheus) app.get('/metrics', deps.prometheus.handler);
   // The gate before the quota: a caller without a valid key cannot spend a tenant's requests.
   if (deps.security) app.use(securityGate(deps.security, { littlehorse: OPENAPI_DOCUMENT, cloudflare: CLOUDFLARE_OPENAPI_DOCUMENT }));
   if (deps.rateLimit) app.use(tenantRateLimit(deps.redis, deps.rateLimit));

@@ -31,6 +31,7 @@ import { ScheduleService } from '../services/schedule-service.ts';
 import { ScheduleQueue } from '../dispatch/schedule-queue.ts';
 import { MetricsService } from '../services/metrics-service.ts';
 import { RedisRunMetrics } from '../store/redis/run-metrics.ts';
+import { PrometheusEndpoint } from '../api/prometheus.ts';
 import { RedisTaskWorkerGroupStore } from '../store/redis/task-worker-group-store.ts';
 import { buildSecurity } from '../auth/security.ts';
 import { buildUserTaskServices } from '../services/user-task-services.ts';
@@ -86,10 +87,12 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
   const timerLoop = new TimerLoop(engine.timers, engine.applier, logger, config.timerPollMs, new RetentionExpirer(engine.runs));
   const search = buildSearchServices({ ...engine, externalEventService: externalEvents }, config.bookmarkSecret);
   const workerGroups = new TaskWorkerGroupService(new RedisTaskWorkerGroupStore(engine.redis, engine.keys), engine.metadataStore);
-  const metricsWindows = new MetricsService(new RedisRunMetrics(engine.redis, engine.keys), metadata);
+  const runMetrics = new RedisRunMetrics(engine.redis, engine.keys);
+  const metricsWindows = new MetricsService(runMetrics, metadata);
+  const prometheus = new PrometheusEndpoint(runMetrics, engine.bull, engine.keys);
   const schedules = new ScheduleService(engine.redis, engine.keys, new ScheduleQueue(engine.bull, engine.keys), metadata, wfRuns, logger);
   const security = buildSecurity(engine, config);
-  const appOptions = { metadata, wfRuns, tasks, externalEvents, workflowEvents, search, workerGroups, schedules, metricsWindows, userTasks, cloudflare, security, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit,
+  const appOptions = { metadata, wfRuns, tasks, externalEvents, workflowEvents, search, workerGroups, schedules, metricsWindows, prometheus, userTasks, cloudflare, security, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit,
     rateLimit: { requestsPerWindow: config.rateLimitPerMinute, windowMs: 60_000, keyPrefix: engine.keys.rateLimit() } };
   return {
     engine, metadata, wfRuns, tasks, externalEvents, sweeper, timerLoop, security,
@@ -105,6 +108,7 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
       await sweeper.stop();
       await timerLoop.stop();
       await schedules.close();
+      await prometheus.close();
       await tasks.close();
       await board.close();
       await engine.close();

@@ -225,6 +225,14 @@ export class Keys {
     return `${this.prefix}:${tenant}:metrics:${kind}:${subject}:${windowLength}:${windowStartMs}`;
   }
 
+  /**
+   * Hash of a tenant's running totals since the start (for Prometheus): counters, and cumulative
+   * latency histogram buckets and sums (see run-metrics.ts for the fields).
+   */
+  metricsTotals(tenant: string): string {
+    return `${this.prefix}:${tenant}:metricsTotals`;
+  }
+
   /** BullMQ's key prefix for Colt's queues. */
   queuePrefix(): string {
     return `${this.prefix}:q`;

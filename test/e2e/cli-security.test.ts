@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('colt tenant / principal / apikey', () => {
-  it('creates a tenant and a reader, issues the reader a key that works, then revokes it', async () => {
+  it('creates a tenant and a reader, issues the reader a key that works, then revokes it', { timeout: 120_000 }, async () => {
     expect((await colt(ADMIN_API_KEY, 'tenant', 'put', 'cli-acme')).json()).toMatchObject({ id: { id: 'cli-acme' } });
     const put = await colt(ADMIN_API_KEY, 'principal', 'put', 'cli-reader', '--grant', 'cli-acme=READ');
     expect(put.json().perTenantAcls).toEqual({ 'cli-acme': { acls: [{ resources: ['ACL_ALL_RESOURCES'], allowedActions: ['READ'] }] } });
@@ -46,7 +46,7 @@ describe('colt tenant / principal / apikey', () => {
     expect(revoked.stderr).toMatch(/^error: UNAUTHENTICATED \(401\)/);
   });
 
-  it('refuses the CLI without a key, and deleting the last admin', async () => {
+  it('refuses the CLI without a key, and deleting the last admin', { timeout: 120_000 }, async () => {
     const none = await colt(undefined, 'tenant', 'search');
     expect(none.stderr).toMatch(/^error: UNAUTHENTICATED \(401\)/);
     expect((await colt(ADMIN_API_KEY, 'principal', 'put', 'cli-admin', '--admin')).code).toBe(0);

@@ -121,7 +121,7 @@ describe('ACL matrix over every operation of both contracts', () => {
     expect(acl('getSomethingNew')).toBeUndefined();
   });
 
-  it('gives every operation, called as each kind of caller, exactly the allowed outcome', async () => {
+  it('gives every operation, called as each kind of caller, exactly the allowed outcome', { timeout: 180_000 }, async () => {
     const cases = table.routes.flatMap((route) => KINDS.map((kind) => ({ route, kind })));
     const wrong: string[] = [];
     await inBatches(cases, 8, async ({ route, kind }) => {

@@ -1,5 +1,6 @@
 // Metrics windows through the REST API: a known workload (WfRuns that complete or fail, TaskRuns
 // that succeed or fail through the HTTP task protocol) is counted in every window length.
+import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.ts';
 import { type ApiClient, expectError, expectOk, tenantClients } from '../support/api-client.ts';
@@ -64,6 +65,25 @@ describe('metrics windows', () => {
     expect(old).toMatchObject({ windowStart: '2020-01-01T00:00:00.000Z', type: 'MINUTES_5', totalStarted: 0 });
   });
 
+  it('GET /metrics serves the same counts to Prometheus, latency histograms, and queue depths', async () => {
+    await put('/wfRun', { wfSpecName: 'billing', id: 'waiting-one' }); // its task waits in the queue
+    const res = await request(server.app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const samples = parseSamples(res.text);
+    const value = (name: string, labels: Record<string, string>) =>
+      samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    const tenant = 'metrics-1';
+    expect(value('colt_wf_runs_total', { tenant, wf_spec: 'billing/0/0', event: 'completed' })).toBe(2);
+    expect(value('colt_wf_runs_total', { tenant, wf_spec: 'billing/0/0', event: 'errored' })).toBe(1);
+    expect(value('colt_wf_runs_total', { tenant, wf_spec: 'quick/0/0', event: 'started' })).toBe(4);
+    expect(value('colt_task_runs_total', { tenant, task_def: 'charge', event: 'scheduled' })).toBe(4);
+    expect(value('colt_task_run_latency_ms_count', { tenant, task_def: 'charge', phase: 'startToComplete' })).toBe(3);
+    expect(value('colt_task_run_latency_ms_bucket', { tenant, task_def: 'charge', phase: 'startToComplete', le: '+Inf' })).toBe(3);
+    expect(value('colt_wf_run_duration_ms_count', { tenant, wf_spec: 'quick/0/0' })).toBe(4);
+    expect(value('colt_task_queue_jobs', { tenant, task_def: 'charge', state: 'waiting' })).toBe(1);
+  });
+
   it('refuses unknown specs and bad windows, naming the field', async () => {
     expectError(await api.get('/taskDef/nope/metrics'), 404, 'NOT_FOUND');
     expectError(await api.get('/wfSpec/nope/metrics/list'), 404, 'NOT_FOUND');
@@ -72,3 +92,13 @@ describe('metrics windows', () => {
     expectError(await api.get('/taskDef/charge/metrics?windowStart=soon'), 400, 'INVALID_ARGUMENT', 'windowStart');
   });
 });
+
+/** Prometheus text format samples: `name{k="v",...} value`. */
+function parseSamples(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
+  return text.split('\n').flatMap((line) => {
+    const m = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) return [];
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1]!, l[2]!]));
+    return [{ name: m[1]!, labels, value: Number(m[3]) }];
+  });
+}

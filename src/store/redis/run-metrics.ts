@@ -22,6 +22,11 @@ export interface WindowNumbers { counts: Record<string, number>; max: Record<str
 
 const UNSTARTED: readonly TaskStatus[] = ['TASK_SCHEDULED', 'TASK_PENDING'];
 
+/** Upper bounds (ms) of the latency histogram buckets kept in the running totals. */
+export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 3_600_000];
+const FIELD_SEPARATOR = '|';
+const totalsField = (...parts: string[]) => parts.join(FIELD_SEPARATOR);
+
 /** The metric events of a commit: the changed fields (`[field, json, ...]`) against the stored ones. */
 export function metricEvents(before: Map<string, string> | null, changed: string[]): MetricEvent[] {
   const events: MetricEvent[] = [];
@@ -91,8 +96,40 @@ export class RedisRunMetrics {
         const expireAt = Math.ceil((start + WINDOW_MS[length] + KEEP_MS[length]) / 1000);
         pipeline.expireat(key, expireAt).expireat(max, expireAt);
       }
+      this.addToTotals(pipeline, tenant, e);
     }
     await pipeline.exec();
+  }
+
+  /** Running totals: `c|kind|subject|counter`; latencies `h|kind|subject|name|<le>` (cumulative) and `s|kind|subject|name`. */
+  private addToTotals(pipeline: ReturnType<Redis['pipeline']>, tenant: string, e: MetricEvent): void {
+    const key = this.keys.metricsTotals(tenant);
+    pipeline.hincrby(key, totalsField('c', e.kind, e.subject, e.counter), 1);
+    if (!e.latency) return;
+    const ms = Math.max(0, Math.round(e.latency.ms));
+    for (const le of [...LATENCY_BUCKETS_MS.filter((b) => ms <= b), '+Inf']) pipeline.hincrby(key, totalsField('h', e.kind, e.subject, e.latency.name, String(le)), 1);
+    pipeline.hincrby(key, totalsField('s', e.kind, e.subject, e.latency.name), ms);
+  }
+
+  /** Every tenant's running totals, parsed. */
+  async totals(): Promise<Array<{ tenant: string; kind: string; subject: string; type: 'c' | 'h' | 's'; name: string; le?: string; value: number }>> {
+    // keys.metricsTotals(tenant) is `<prefix>:<tenant>:metricsTotals`; tenants hold no ':'.
+    const prefix = `${this.keys.prefix}:`;
+    const suffix = this.keys.metricsTotals('').slice(prefix.length); // ':metricsTotals'
+    const found = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*${suffix}`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) {
+        const tenant = key.slice(prefix.length, -suffix.length);
+        for (const [field, value] of Object.entries(await this.redis.hgetall(key))) {
+          const [type, kind = '', subject = '', name = '', le] = field.split(FIELD_SEPARATOR) as ['c' | 'h' | 's', string?, string?, string?, string?];
+          found.push({ tenant, kind, subject, type, name, ...(le === undefined ? {} : { le }), value: Number(value) });
+        }
+      }
+    } while (cursor !== '0');
+    return found;
   }
 
   /** The numbers of windows (oldest first); empty ones included. */
