@@ -12,6 +12,8 @@ export interface Config {
   bodyLimit: string;
   /** Requests one tenant may make per minute, counted across replicas; 0 turns the quota off. */
   rateLimitPerMinute: number;
+  /** Failed authentications one client address may cause per minute before it gets 429; 0 turns it off. */
+  authFailuresPerMinute: number;
   /** How long POST /pollTask waits for a task before answering `{}`. */
   pollWaitMs: number;
   /** BullMQ lock of a task job while a worker runs it; a crashed worker's job is retried after it lapses. */
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bookmarkSecret: env.COLT_BOOKMARK_SECRET ?? 'colt-bookmarks',
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimit: env.COLT_BODY_LIMIT ?? '1mb',
+    authFailuresPerMinute: integer(env, 'COLT_AUTH_FAILURES_PER_MINUTE', 60),
     rateLimitPerMinute: integer(env, 'COLT_RATE_LIMIT_PER_MINUTE', 60_000),
     pollWaitMs: integer(env, 'COLT_POLL_WAIT_MS', 10_000),
     taskLockMs: integer(env, 'COLT_TASK_LOCK_MS', 30_000),

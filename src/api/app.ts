@@ -21,6 +21,7 @@ import type { Security } from '../auth/security.ts';
 import { securityGate, securityRoutes } from './auth-app.ts';
 import { requestWithoutCredentials } from './log-redaction.ts';
 import { errorMiddleware } from './error-middleware.ts';
+import { authFailureLimit, type AuthFailureLimitOptions } from './auth-rate-limit.ts';
 import { tenantRateLimit, type RateLimitOptions } from './rate-limit.ts';
 import type { QueueBoard } from './queue-board.ts';
 import { metadataRoutes } from './routes/metadata-routes.ts';
@@ -66,6 +67,8 @@ export interface AppDeps {
   bodyLimit?: string;
   /** Per-tenant request quota; none when unset. */
   rateLimit?: RateLimitOptions;
+  /** Failed authentications allowed per client address (401s count; over it: 429). */
+  authFailureLimit?: AuthFailureLimitOptions;
   /** Tests turn this on so that every response is checked against the contract. */
   validateResponses?: boolean;
   /** The Cloudflare-compatible surface (`/client/v4/...`, `/accounts/...`), with its own contract and envelope. */
@@ -86,9 +89,10 @@ export function createApp(deps: AppDeps): Express {
     const ok = await deps.redis.ping().then(() => true, () => false);
     res.status(ok ? 200 : 503).json(ok ? { status: 'ready' } : { code: 'UNAVAILABLE', message: 'Redis is not reachable' });
   });
-  if (deps.prometheus) app.get('/metrics', deps.prometheus.handler);
+  if (deps.authFailureLimit) app.use(authFailureLimit(deps.redis, deps.authFailureLimit));
   // The gate before the quota: a caller without a valid key cannot spend a tenant's requests.
   if (deps.security) app.use(securityGate(deps.security, { littlehorse: OPENAPI_DOCUMENT, cloudflare: CLOUDFLARE_OPENAPI_DOCUMENT }));
+  if (deps.prometheus) app.get('/metrics', deps.prometheus.handler); // behind the gate: it counts every tenant
   if (deps.rateLimit) app.use(tenantRateLimit(deps.redis, deps.rateLimit));
   app.get('/openapi.json', (_req, res) => void res.json(OPENAPI_DOCUMENT));
   app.use('/docs', docs());

@@ -33,6 +33,7 @@ export interface AuthOptions {
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 const DOCS = /^\/(docs(\/|$)|openapi\.json$|client\/v4\/openapi\.json$)/;
 const BOARD = /^\/admin\/queues(\/|$)/;
+const METRICS = '/metrics';
 const CLOUDFLARE = /^\/(client\/v4\/)?accounts(\/|$)/;
 /** Operations whose object name is in the body: allowed to name-narrowed grants after the body is read. */
 const NAMED_BY_BODY = new Set(['pollTask', 'reportTask', 'registerTaskWorker']);
@@ -65,6 +66,7 @@ async function authorize(options: AuthOptions, req: Request, res: Response): Pro
   if (matched) return authorizeOperation(options, req, res, principal, matched);
   if (DOCS.test(req.path)) return;
   if (BOARD.test(req.path)) return authorizeBoard(req, principal);
+  if (req.path === METRICS && req.method === 'GET') return authorizeMetrics(principal);
   if (!isAdmin(principal)) throw new ColtError('PERMISSION_DENIED', `${req.method} ${req.path} is not an operation of the API`);
 }
 
@@ -97,6 +99,12 @@ function authorizeBoard(req: Request, principal: Principal): void {
   const reading = req.method === 'GET' || req.method === 'HEAD';
   const allowed = reading ? permits(principal, { resource: 'ACL_TASK', action: 'READ', tenant: '' }) : isAdmin(principal);
   if (!allowed) throw new ColtError('PERMISSION_DENIED', reading ? 'the queue board needs global READ over ACL_TASK' : 'only an admin may change queues on the board');
+}
+
+/** Prometheus counts WfRuns, TaskRuns and queues of every tenant: it needs global READ over both. */
+function authorizeMetrics(principal: Principal): void {
+  const reads = (resource: 'ACL_WORKFLOW' | 'ACL_TASK') => permits(principal, { resource, action: 'READ', tenant: '' });
+  if (!reads('ACL_WORKFLOW') || !reads('ACL_TASK')) throw new ColtError('PERMISSION_DENIED', '/metrics needs global READ over ACL_WORKFLOW and ACL_TASK');
 }
 
 interface PendingNameCheck { operationId: string; need: Permission }

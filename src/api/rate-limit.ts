@@ -7,8 +7,8 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { failure } from './cloudflare/envelope.ts';
 
 /** Cloudflare's code for "please wait and consider throttling your request speed". */
-const CLOUDFLARE_RATE_LIMITED = 971;
-const CLOUDFLARE_ACCOUNT = /^(?:\/client\/v4)?\/accounts\/([^/]+)\//;
+export const CLOUDFLARE_RATE_LIMITED = 971;
+export const CLOUDFLARE_ACCOUNT = /^(?:\/client\/v4)?\/accounts\/([^/]+)\//;
 
 export interface RateLimitOptions {
   /** Requests one tenant may make per window; 0 turns the quota off. */
@@ -43,7 +43,7 @@ export function tenantRateLimit(redis: Redis, options: RateLimitOptions): Reques
  * rejected and the quota would never count again. This store reloads the script after any failure, and
  * while Redis is unreachable it lets requests through uncounted: their routes answer 503 on their own.
  */
-class ReconnectingRedisStore extends RedisStore {
+export class ReconnectingRedisStore extends RedisStore {
   override async init(options: Options): Promise<void> {
     await super.init(options).catch(() => undefined); // loaded again on the first request
   }

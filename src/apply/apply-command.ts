@@ -13,6 +13,7 @@ import type { Definitions } from './definitions.ts';
 import type { RedisCorrelatedEventStore } from '../store/redis/correlated-event-store.ts';
 import { Correlator } from './correlations.ts';
 import { retentionTimers } from './retention.ts';
+import { eventRetentionTimers, type ExternalEventDefsOf } from './event-retention.ts';
 
 const MAX_ATTEMPTS = 20;
 
@@ -23,6 +24,8 @@ export interface ApplyDeps {
   correlations: RedisCorrelatedEventStore;
   log: Logger;
   clock?: () => Date;
+  /** ExternalEventDefs by name, for the retention of unclaimed events (none: events are kept). */
+  externalEventDefs?: ExternalEventDefsOf;
 }
 
 type RunWf = Extract<Command, { type: 'RunWf' }>;
@@ -102,6 +105,7 @@ export class CommandApplier {
     const timers = [
       ...transition.effects.filter((e): e is TimerEffect => e.type === 'ArmTimer'),
       ...retentionTimers(spec, loaded?.status ?? null, state.wfRun),
+      ...(await eventRetentionTimers(tenant, loaded, state, this.deps.externalEventDefs)),
     ];
     const effects = transition.effects.filter((e): e is SentEffect => e.type !== 'ArmTimer');
     // Timers are armed by the commit itself. One task to send (the common case): enqueue it inside

@@ -5,14 +5,17 @@
 import type { LHStatus, WfRun, WfSpec } from '../engine/types.ts';
 import { TERMINAL_STATUSES } from '../engine/types.ts';
 import type { RedisRunStore, TimerEntry } from '../store/redis/run-store.ts';
+import type { RedisRunPruning } from '../store/redis/run-pruning.ts';
+import { expireEvent, isEventRetentionCommand, type EventRetentionCommand } from './event-retention.ts';
 
 export const RETENTION_TIMER_ID = 'retention';
 
 /** What the retention timer carries: the termination it was armed for. */
 export interface RetentionCommand { type: 'WfRunRetentionExpired'; terminatedAt: string }
 
-export function isRetentionCommand(command: unknown): command is RetentionCommand {
-  return (command as { type?: unknown } | null)?.type === 'WfRunRetentionExpired';
+/** A WfSpec's or an ExternalEventDef's retention timer (see event-retention.ts for the latter). */
+export function isRetentionCommand(command: unknown): command is RetentionCommand | EventRetentionCommand {
+  return (command as { type?: unknown } | null)?.type === 'WfRunRetentionExpired' || isEventRetentionCommand(command);
 }
 
 /** The retention timer to arm when this commit terminates the run (none otherwise). */
@@ -24,11 +27,15 @@ export function retentionTimers(spec: WfSpec, before: LHStatus | null, after: Wf
   return [{ timerId: RETENTION_TIMER_ID, delayMs: Math.max(0, seconds) * 1000, command }];
 }
 
-/** Deletes a run whose retention timer fired, if it is still in the termination the timer was armed for. */
+/**
+ * Deletes a run whose retention timer fired, if it is still in the termination the timer was armed
+ * for; drops an ExternalEvent whose def's retention passed, if still unclaimed.
+ */
 export class RetentionExpirer {
-  constructor(private readonly runs: RedisRunStore) {}
+  constructor(private readonly runs: RedisRunStore, private readonly pruning: RedisRunPruning) {}
 
-  async expire(tenant: string, wfRunId: string, command: RetentionCommand): Promise<void> {
+  async expire(tenant: string, wfRunId: string, command: RetentionCommand | EventRetentionCommand): Promise<void> {
+    if (isEventRetentionCommand(command)) return expireEvent(this.runs, this.pruning, tenant, wfRunId, command);
     const loaded = await this.runs.load(tenant, wfRunId);
     if (!loaded) return;
     const { wfRun } = loaded.state;

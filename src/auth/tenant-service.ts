@@ -1,6 +1,6 @@
 // PutTenant, GetTenant, SearchTenant. Tenants are never deleted (LittleHorse has no DeleteTenant), so a
 // tenant seen once is remembered in memory; `default` always exists.
-import { notFound } from '../errors.ts';
+import { invalidArgument, notFound } from '../errors.ts';
 import { checkName } from '../ids.ts';
 import { pageInMemory, pageRequest, resultPage, type PageQuery, type ResultPage } from '../services/paging.ts';
 import type { Bookmarks } from '../store/bookmarks.ts';
@@ -15,8 +15,11 @@ export class TenantService {
   constructor(private readonly store: RedisSecurityStore, private readonly bookmarks: Bookmarks) {}
 
   /** Creates the tenant; putting an existing one returns it unchanged. */
-  async put(req: { id: string }): Promise<Tenant> {
+  async put(req: { id: string; outputTopicConfig?: unknown }): Promise<Tenant> {
     const id = checkName('id', req.id);
+    if (req.outputTopicConfig !== undefined) {
+      throw invalidArgument('outputTopicConfig: Colt has no output topic yet', { field: 'outputTopicConfig' });
+    }
     const tenant = await this.store.putTenantIfAbsent({ id: { id }, createdAt: new Date().toISOString() });
     this.known.add(id);
     return tenant;

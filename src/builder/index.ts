@@ -14,6 +14,7 @@ export { INPUT } from './compilation.ts';
 export { WfRunVariable, type PlainValueOf, type JsonIndex } from './variables.ts';
 export { NodeOutput, TaskNodeOutput, ExternalEventNodeOutput, WaitForThreadsNodeOutput } from './node-output.ts';
 export { SpawnedThread, SpawnedThreads, SpawnedChildWf } from './spawned.ts';
+export { UserTaskOutput, type UserTaskAssignee } from './user-tasks.ts';
 export { Condition, type ComparatorSymbol } from './conditions.ts';
 export type { IfStatement, ConditionLike } from './control-flow.ts';
 export { Expression, FormatString, SizeOf } from './expressions.ts';

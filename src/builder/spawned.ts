@@ -2,7 +2,9 @@
 // child WfRun. Thread numbers live in internal variables named after the starting node, as in
 // LittleHorse's SDKs; a child WfRun's id is the output of its RUN_CHILD_WF node.
 import type { VariableAssignment } from '../engine/types.ts';
+import { WorkflowDefinitionError } from './definition-error.ts';
 import type { NodeOwner } from './node-output.ts';
+import type { ThreadRef } from './operand.ts';
 import type { WfRunVariable } from './variables.ts';
 
 /** A thread started by `spawnThread`; its number is in an INT variable. */
@@ -29,3 +31,13 @@ export class SpawnedChildWf {
 }
 
 export type ThreadsToWaitFor = SpawnedThread | SpawnedThreads;
+
+/** Fixed threads are waited for by their number variables; a for-each batch by its list variable. */
+export function threadsToWaitFor(threads: ThreadsToWaitFor[], thread: ThreadRef) {
+  if (threads.length > 0 && threads.every((t) => t instanceof SpawnedThread)) {
+    return { threads: { threads: threads.map((t) => ({ threadRunNumber: t.threadNumberVariable.toAssignment(thread) })) } };
+  }
+  const [only] = threads;
+  if (threads.length === 1 && only instanceof SpawnedThreads) return { threadList: only.threadNumbersVariable.toAssignment(thread) };
+  throw new WorkflowDefinitionError('waitForThreads takes spawnThread() handles, or exactly one spawnThreadForEach() handle');
+}

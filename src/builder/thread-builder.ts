@@ -1,6 +1,6 @@
 // WorkflowThread: what a workflow (or thread, or handler) function receives. Each call records
 // nodes, edges and variables of one ThreadSpec, in LittleHorse's SDK style.
-import type { Comparator, ExponentialBackoff, PrimitiveType, VariableAssignment } from '../engine/types.ts';
+import type { Comparator, ExponentialBackoff, InterruptDef, PrimitiveType, TaskNode, VariableAssignment } from '../engine/types.ts';
 import type { MutationType } from '../engine/operations.ts';
 import { Condition, type ComparatorSymbol } from './conditions.ts';
 import { addWhile, asCondition, openIf, type ConditionLike, type IfStatement } from './control-flow.ts';
@@ -9,8 +9,9 @@ import { Expression, FormatString, SizeOf } from './expressions.ts';
 import { catchAnyFailure, catchError, catchException, filterAndHandler, type FailureCatch, type LHErrorType } from './failure-handlers.ts';
 import { ExternalEventNodeOutput, NodeOutput, TaskNodeOutput, WaitForThreadsNodeOutput, type NodeOwner } from './node-output.ts';
 import { assignmentOf, assignmentsOf, type Operand, type WfValue } from './operand.ts';
-import { SpawnedChildWf, SpawnedThread, SpawnedThreads, type ThreadsToWaitFor } from './spawned.ts';
+import { SpawnedChildWf, SpawnedThread, SpawnedThreads, threadsToWaitFor, type ThreadsToWaitFor } from './spawned.ts';
 import { ThreadGraph } from './thread-graph.ts';
+import { UserTaskOutput, userTaskNode, type UserTaskAssignee } from './user-tasks.ts';
 import { newDeclaration, WfRunVariable, type MutationSink } from './variables.ts';
 import type { NodeBody, ThreadSpecJson, WfSpecNode } from './wire-types.ts';
 
@@ -36,6 +37,7 @@ export interface ThreadHost {
 export class WorkflowThread implements NodeOwner, MutationSink {
   private readonly graph: ThreadGraph;
   private readonly variables: WfRunVariable[] = [];
+  private readonly interruptDefs: InterruptDef[] = [];
 
   /** @internal Threads are made by `Workflow.compile()`. */
   constructor(readonly name: string, private readonly host: ThreadHost) {
@@ -93,13 +95,25 @@ export class WorkflowThread implements NodeOwner, MutationSink {
    * (`{ taskDef: { name } }`), or a STR variable / format string resolved at run time (a dynamic task).
    */
   execute(taskDef: TaskToRun, ...args: WfValue[]): TaskNodeOutput {
+    const hint = taskDefName(taskDef) ?? (taskDef instanceof FormatString ? taskDef.format : (taskDef as WfRunVariable).name);
+    return new TaskNodeOutput(this, this.graph.addNode(hint, { task: this.taskNodeFor(taskDef, args) }));
+  }
+
+  /** @internal A TASK node body with the workflow's task defaults (also a user task's reminder). */
+  taskNodeFor(taskDef: TaskToRun, args: WfValue[]): TaskNode {
     const { timeoutSeconds, retries, exponentialBackoff } = this.host.taskDefaults;
-    const name = typeof taskDef === 'string' ? taskDef : 'taskDef' in taskDef ? taskDef.taskDef.name : undefined;
+    const name = taskDefName(taskDef);
     const target = name !== undefined ? { taskDefId: { name } } : { dynamicTask: (taskDef as Operand).toAssignment(this) };
-    const hint = name ?? (taskDef instanceof FormatString ? taskDef.format : (taskDef as WfRunVariable).name);
     const variables = args.map((a) => assignmentOf(a, this));
-    const task = { ...target, timeoutSeconds, retries, ...(exponentialBackoff ? { exponentialBackoff: { ...exponentialBackoff } } : {}), variables };
-    return new TaskNodeOutput(this, this.graph.addNode(hint, { task }));
+    return { ...target, timeoutSeconds, retries, ...(exponentialBackoff ? { exponentialBackoff: { ...exponentialBackoff } } : {}), variables };
+  }
+
+  // ---- people ----
+
+  /** Asks a user, or anyone in a group, to fill in a UserTaskDef; the output is a JSON_OBJ of their results. */
+  assignUserTask(userTaskDefName: string, assignee: UserTaskAssignee): UserTaskOutput {
+    const userTask = userTaskNode(this, userTaskDefName, assignee);
+    return new UserTaskOutput(this, this.graph.addNode(userTaskDefName, { userTask }));
   }
 
   // ---- control flow ----
@@ -199,6 +213,15 @@ export class WorkflowThread implements NodeOwner, MutationSink {
     return this.nodeOutput(`wait-for-${child.wfSpecLabel}`, { waitForChildWf });
   }
 
+  /**
+   * While this thread runs, an ExternalEvent of `externalEventDefName` halts it and runs `handler`
+   * (thread `interrupt-<name>`; its INPUT variable, if declared, gets the event's content); then it resumes.
+   */
+  registerInterruptHandler(externalEventDefName: string, handler: ThreadFunc): void {
+    const handlerSpecName = this.host.addSubThread(`interrupt-${externalEventDefName}`, handler);
+    this.interruptDefs.push({ externalEventDefId: { name: externalEventDefName }, handlerSpecName });
+  }
+
   // ---- failures and the end ----
 
   /** Runs `handler` (a thread; variable INPUT, if declared, gets the exception content) when `node` throws that exception (or any). */
@@ -254,7 +277,7 @@ export class WorkflowThread implements NodeOwner, MutationSink {
   /** @internal Closes the thread (with an EXIT unless it ended on one) and returns its spec. */
   finish(): ThreadSpecJson {
     this.graph.finish();
-    return { nodes: this.graph.nodes, variableDefs: this.variables.map((v) => v.toThreadVarDef()), interruptDefs: [] };
+    return { nodes: this.graph.nodes, variableDefs: this.variables.map((v) => v.toThreadVarDef()), interruptDefs: this.interruptDefs };
   }
 
   private nodeOutput(hint: string, body: NodeBody): NodeOutput {
@@ -262,14 +285,9 @@ export class WorkflowThread implements NodeOwner, MutationSink {
   }
 }
 
-/** Fixed threads are waited for by their number variables; a for-each batch by its list variable. */
-function threadsToWaitFor(threads: ThreadsToWaitFor[], thread: WorkflowThread) {
-  if (threads.length > 0 && threads.every((t) => t instanceof SpawnedThread)) {
-    return { threads: { threads: threads.map((t) => ({ threadRunNumber: t.threadNumberVariable.toAssignment(thread) })) } };
-  }
-  const [only] = threads;
-  if (threads.length === 1 && only instanceof SpawnedThreads) return { threadList: only.threadNumbersVariable.toAssignment(thread) };
-  throw new WorkflowDefinitionError('waitForThreads takes spawnThread() handles, or exactly one spawnThreadForEach() handle');
+/** A static TaskDef's name; undefined for a dynamic task (a variable or format string). */
+function taskDefName(taskDef: TaskToRun): string | undefined {
+  return typeof taskDef === 'string' ? taskDef : 'taskDef' in taskDef ? taskDef.taskDef.name : undefined;
 }
 
 /** SLEEP takes INT epoch millis (`timestamp`) or an ISO-8601 STR (`isoDate`). */

@@ -12,6 +12,7 @@ import { searchAndListCommands } from './commands/search.ts';
 import { serverInfoCommands } from './commands/server-info.ts';
 import { securityCommands } from './commands/security.ts';
 import { userTaskCommands } from './commands/user-tasks.ts';
+import { userTaskWorkCommands } from './commands/user-task-work.ts';
 import { wfRunControlCommands } from './commands/wf-run-control.ts';
 import { DEFAULT_API_URL } from './settings.ts';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   postEventCommand(program, cli);
   wfRunControlCommands(program, cli);
   userTaskCommands(program, cli);
+  userTaskWorkCommands(program, cli);
   serverInfoCommands(program, cli, version);
   securityCommands(program, cli);
   for (const command of program.commands) command.exitOverride();

@@ -1,7 +1,4 @@
 // Every REST path the CLI uses, in one place, named after the LittleHorse object it reaches.
-// Paths marked (planned) follow the contract's style for routes not in openapi/littlehorse.yaml yet
-// (schedules, metrics windows); until the server has them it answers 404/501, which the CLI
-// prints like any other refusal.
 import { seg } from './client.ts';
 
 /** What `deploy <kind> <file>` puts, at `POST /{kind}`. */
@@ -38,7 +35,7 @@ export const GET_ROUTES: Record<string, ObjectRoute> = {
   taskWorkerGroup: { ids: ['taskDefName'], path: ([name]) => `/taskDef/${seg(name!)}/taskWorkerGroup` },
   tenant: { ids: ['id'], path: ([id]) => `/tenant/${seg(id!)}` },
   principal: { ids: ['id'], path: ([id]) => `/principal/${seg(id!)}` },
-  scheduledWfRun: { ids: ['id'], path: ([id]) => `/scheduledWfRun/${seg(id!)}` }, // (planned)
+  scheduledWfRun: { ids: ['id'], path: ([id]) => `/scheduledWfRun/${seg(id!)}` },
 };
 
 /** `delete <object> <id...>`. */
@@ -51,16 +48,16 @@ export const DELETE_ROUTES: Record<string, ObjectRoute> = {
   userTaskDef: { ids: ['name', 'version'], path: ([name, version]) => `/userTaskDef/${seg(name!)}/${seg(version!)}` },
   correlatedEvent: GET_ROUTES.correlatedEvent!,
   principal: GET_ROUTES.principal!,
-  scheduledWfRun: GET_ROUTES.scheduledWfRun!, // (planned)
+  scheduledWfRun: GET_ROUTES.scheduledWfRun!,
 };
 
 /** `search <object>`: every kind has `GET /{object}/search` (the seed's `/wfRun/search` among them). */
 export const searchPath = (object: string): string => `/${seg(object)}/search`;
 
-export const userTaskRunPath = (wfRunId: string, guid: string, action: 'assign' | 'complete' | 'cancel') =>
+export const userTaskRunPath = (wfRunId: string, guid: string, action: 'assign' | 'complete' | 'cancel' | 'claim' | 'release' | 'save' | 'comment') =>
   `/wfRun/${seg(wfRunId)}/userTaskRun/${seg(guid)}/${action}`;
 
-export const SCHEDULE_PATH = '/scheduledWfRun'; // (planned)
+export const SCHEDULE_PATH = '/scheduledWfRun';
 export const WHOAMI_PATH = '/whoami';
-/** Metrics windows of one WfSpec or TaskDef (planned); without an object, the Prometheus text at /metrics. */
+/** Metrics windows of one WfSpec or TaskDef; without an object, the Prometheus text at /metrics. */
 export const metricsPath = (object: 'wfSpec' | 'taskDef', name: string) => `/${object}/${seg(name)}/metrics`;

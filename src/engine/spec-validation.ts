@@ -18,6 +18,8 @@ import { isPlainObject, normalizeValue, typeOfValue, ValueError } from './values
 import { COMPARATORS, isComparator } from './comparators.ts';
 import { isMutationType, MUTATION_TYPES } from './operations.ts';
 import { normalizeExponentialBackoff } from './task-attempts.ts';
+import { allowedUpdatesOf } from './spec-versioning.ts';
+import { normalizeParentWfSpec } from './parent-wf-specs.ts';
 
 const ALL_NODE_TYPES = [
   'entrypoint', 'exit', 'task', 'externalEvent', 'startThread', 'waitForThreads', 'nop', 'sleep', 'userTask',
@@ -28,7 +30,7 @@ const PRIMITIVE_TYPES: readonly PrimitiveType[] = [
 ];
 const ACCESS_LEVELS = ['PUBLIC_VAR', 'PRIVATE_VAR', 'INHERITED_VAR'];
 
-export type WfSpecBody = Pick<WfSpec, 'threadSpecs' | 'entrypointThreadName' | 'retentionPolicy' | 'allowedUpdates'>;
+export type WfSpecBody = Pick<WfSpec, 'threadSpecs' | 'entrypointThreadName' | 'retentionPolicy' | 'allowedUpdates' | 'parentWfSpec'>;
 
 export interface PutWfSpecRequest {
   name: string;
@@ -42,7 +44,6 @@ export interface PutWfSpecRequest {
 /** Validates a PutWfSpec request against the TaskDefs it names; returns the canonical spec body. */
 export function normalizeWfSpec(req: PutWfSpecRequest, taskDefs: ReadonlyMap<string, TaskDef>): WfSpecBody {
   checkName('name', req.name);
-  if (req.parentWfSpec !== undefined) fail('parentWfSpec', 'parent WfSpecs are not supported yet');
   const threadSpecs: Record<string, ThreadSpec> = {};
   for (const [threadName, raw] of Object.entries(req.threadSpecs)) {
     threadSpecs[threadName] = normalizeThreadSpec(`threadSpecs.${threadName}`, raw);
@@ -59,7 +60,8 @@ export function normalizeWfSpec(req: PutWfSpecRequest, taskDefs: ReadonlyMap<str
     threadSpecs,
     entrypointThreadName: req.entrypointThreadName,
     ...(req.retentionPolicy === undefined ? {} : { retentionPolicy: normalizeRetention(req.retentionPolicy) }),
-    allowedUpdates: req.allowedUpdates ?? 'ALL_UPDATES',
+    allowedUpdates: allowedUpdatesOf(req.allowedUpdates),
+    ...(req.parentWfSpec === undefined ? {} : { parentWfSpec: normalizeParentWfSpec(req.parentWfSpec) }),
   };
 }
 
@@ -236,7 +238,6 @@ function normalizeThreadVarDef(path: string, raw: unknown): ThreadVarDef {
   if (!isPlainObject(raw)) fail(path, 'must be an object');
   const accessLevel = String(raw.accessLevel ?? 'PUBLIC_VAR');
   if (!ACCESS_LEVELS.includes(accessLevel)) fail(`${path}.accessLevel`, `must be one of ${ACCESS_LEVELS.join(', ')}`);
-  if (accessLevel === 'INHERITED_VAR') fail(`${path}.accessLevel`, 'INHERITED_VAR needs a parent WfSpec, not supported yet');
   return {
     varDef: normalizeVariableDef(`${path}.varDef`, raw.varDef),
     required: raw.required === true,

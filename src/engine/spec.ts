@@ -33,20 +33,3 @@ export function nodeTypeOf(node: Node): NodeType {
   if (!type) throw new Error('node has no node type');
   return type;
 }
-
-/** `name:TYPE` of every PUBLIC_VAR, sorted: a change here is a breaking WfSpec change. */
-export function publicVariables(spec: WfSpec): string[] {
-  return Object.values(spec.threadSpecs)
-    .flatMap((t) => t.variableDefs)
-    .filter((d) => d.accessLevel === 'PUBLIC_VAR')
-    .map((d) => `${d.varDef.name}:${d.varDef.typeDef.primitiveType}`)
-    .sort();
-}
-
-/** `name:TYPE` of the entrypoint thread's variables (only the required ones if asked), sorted. */
-export function entrypointVariables(spec: WfSpec, requiredOnly: boolean): string[] {
-  return threadSpecOf(spec, spec.entrypointThreadName)
-    .variableDefs.filter((d) => !requiredOnly || d.required)
-    .map((d) => `${d.varDef.name}:${d.varDef.typeDef.primitiveType}`)
-    .sort();
-}

@@ -178,7 +178,13 @@ export interface WfSpec {
   entrypointThreadName: string;
   retentionPolicy?: { secondsAfterWfTermination?: number };
   allowedUpdates?: string;
+  /** Required entrypoint inputs and PUBLIC_VARs of this and every earlier version: their types never change. */
+  frozenVariables?: ThreadVarDef[];
+  /** Every run of this WfSpec is a child WfRun of a run of this WfSpec (major version). */
+  parentWfSpec?: ParentWfSpecReference;
 }
+
+export interface ParentWfSpecReference { wfSpecName: string; wfSpecMajorVersion: number }
 
 // ---- runtime ----
 

@@ -11,6 +11,7 @@ import { TaskQueues } from '../dispatch/task-queues.ts';
 import { OutboxSweeper } from '../loops/outbox-sweeper.ts';
 import { TimerLoop } from '../loops/timer-loop.ts';
 import { RetentionExpirer } from '../apply/retention.ts';
+import { RedisRunPruning } from '../store/redis/run-pruning.ts';
 import { RedisTimerStore } from '../store/redis/timer-store.ts';
 import { MetadataService } from '../services/metadata-service.ts';
 import { TaskWorkerService } from '../services/task-worker-service.ts';
@@ -37,7 +38,7 @@ import { buildSecurity } from '../auth/security.ts';
 import { buildUserTaskServices } from '../services/user-task-services.ts';
 
 export type ColtConfig = Pick<Config, 'keyPrefix' | 'bookmarkSecret' | 'pollWaitMs' | 'taskLockMs' | 'outboxSweepMs' | 'timerPollMs' | 'bodyLimit' | 'rateLimitPerMinute'>
-  & { authEnabled?: boolean | undefined; adminApiKey?: string | undefined };
+  & { authEnabled?: boolean | undefined; adminApiKey?: string | undefined; authFailuresPerMinute?: number | undefined };
 
 /** The storage and commit path, shared by the server and by task worker processes. */
 export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>, logger: Logger = pino()) {
@@ -56,7 +57,7 @@ export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>,
   const taskQueues = new TaskQueues(bull, keys);
   const correlations = new RedisCorrelatedEventStore(redis, keys);
   const workflowEvents = new RedisWorkflowEventStore(redis, keys);
-  const applier = new CommandApplier({ runs, definitions, taskQueues, correlations, log: logger });
+  const applier = new CommandApplier({ runs, definitions, taskQueues, correlations, log: logger, externalEventDefs: (tenant, names) => externalEvents.getDefs(tenant, names) });
   return {
     redis, bull, keys, runs, timers, metadataStore, externalEvents, correlations, definitions, taskQueues, applier, workflowEvents,
     async close() {
@@ -84,7 +85,7 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
   });
   const board = new QueueBoard(engine.bull, engine.keys);
   const sweeper = new OutboxSweeper(engine.runs, engine.applier, logger, config.outboxSweepMs);
-  const timerLoop = new TimerLoop(engine.timers, engine.applier, logger, config.timerPollMs, new RetentionExpirer(engine.runs));
+  const timerLoop = new TimerLoop(engine.timers, engine.applier, logger, config.timerPollMs, new RetentionExpirer(engine.runs, new RedisRunPruning(engine.redis, engine.keys)));
   const search = buildSearchServices({ ...engine, externalEventService: externalEvents }, config.bookmarkSecret);
   const workerGroups = new TaskWorkerGroupService(new RedisTaskWorkerGroupStore(engine.redis, engine.keys), engine.metadataStore);
   const runMetrics = new RedisRunMetrics(engine.redis, engine.keys);
@@ -93,7 +94,8 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
   const schedules = new ScheduleService(engine.redis, engine.keys, new ScheduleQueue(engine.bull, engine.keys), metadata, wfRuns, logger);
   const security = buildSecurity(engine, config);
   const appOptions = { metadata, wfRuns, tasks, externalEvents, workflowEvents, search, workerGroups, schedules, metricsWindows, prometheus, userTasks, cloudflare, security, redis: engine.redis, logger, board, bodyLimit: config.bodyLimit,
-    rateLimit: { requestsPerWindow: config.rateLimitPerMinute, windowMs: 60_000, keyPrefix: engine.keys.rateLimit() } };
+    rateLimit: { requestsPerWindow: config.rateLimitPerMinute, windowMs: 60_000, keyPrefix: engine.keys.rateLimit() },
+    authFailureLimit: { failuresPerWindow: config.authFailuresPerMinute ?? 0, windowMs: 60_000, keyPrefix: engine.keys.authFailureLimit() } };
   return {
     engine, metadata, wfRuns, tasks, externalEvents, sweeper, timerLoop, security,
     /** The engine loops of the server role. */
@@ -101,6 +103,7 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
       sweeper.start();
       timerLoop.start();
       schedules.start();
+      cloudflare.terminations.start();
     },
     /** `userTasks: undefined` leaves the user task routes out (their operations then answer 501). */
     app: (extra: { validateResponses?: boolean; userTasks?: undefined } = {}) => createApp({ ...appOptions, ...extra }),
@@ -108,6 +111,7 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
       await sweeper.stop();
       await timerLoop.stop();
       await schedules.close();
+      await cloudflare.terminations.close();
       await prometheus.close();
       await tasks.close();
       await board.close();

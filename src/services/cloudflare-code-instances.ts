@@ -121,6 +121,12 @@ export class CloudflareCodeInstances {
     return { instanceId: id, timestamp };
   }
 
+  /** Removes the instance and its records, in any status (an execution under way then writes nothing). */
+  async delete(tenant: string, workflow: CodeWorkflow, id: string): Promise<void> {
+    await this.load(tenant, workflow, id);
+    await this.store.delete(tenant, workflow.name, id);
+  }
+
   async load(tenant: string, workflow: CodeWorkflow, id: string): Promise<CodeInstanceState> {
     const state = CLOUDFLARE_ID.test(id) ? await this.store.load(tenant, workflow.name, id) : null;
     if (!state) throw instanceNotFound(id);

@@ -1,7 +1,9 @@
 // PATCH .../instances/{id}/status for WfSpec-backed workflows, by the transition table of
 // cloudflare-status.ts: pause = StopWfRun, resume = ResumeWfRun, terminate = a terminated marker plus
 // StopWfRun, restart = the WfRun deleted and started again under the same id with the same params.
-// Also batch terminate, and events (ExternalEvents of the def named by the event type).
+// Also events (ExternalEvents of the def named by the event type); batch terminate and terminate-all
+// are jobs (cloudflare-terminations.ts) that terminate through `change`.
+import { checkPayloadSize } from './cloudflare-limits.ts';
 import { ColtError } from '../errors.ts';
 import type { ExternalEventDef, VariableValue, WfRun } from '../engine/types.ts';
 import { fromPlain, valueOfJson, ValueError } from '../engine/values.ts';
@@ -46,32 +48,12 @@ export class CloudflareInstanceStatusService {
     return { status, timestamp: this.clock().toISOString() };
   }
 
-  /** Terminates the instances that exist and have not finished; the others are skipped. */
-  async terminateBatch(tenant: string, name: string, ids: string[]): Promise<{ instancesTerminated: number; status: 'ok' }> {
-    if (!(await this.code.workflows.find(tenant, name))) await this.catalog.versions(tenant, name);
-    let terminated = 0;
-    for (const id of new Set(ids)) {
-      try {
-        await this.change(tenant, name, id, { status: 'terminate' });
-        terminated++;
-      } catch (err) {
-        if (!(err instanceof CloudflareApiError) || ![CF_CODE.INSTANCE_NOT_FOUND, CF_CODE.INSTANCE_CANNOT_TERMINATE].includes(err.cfCode as never)) throw err;
-      }
-    }
-    return { instancesTerminated: terminated, status: 'ok' };
-  }
-
-  /** Colt terminates synchronously, so no terminate-all job is ever running. */
-  async terminateAllStatus(tenant: string, name: string): Promise<{ status: 'not_running' }> {
-    if (!(await this.code.workflows.find(tenant, name))) await this.catalog.versions(tenant, name);
-    return { status: 'not_running' };
-  }
-
   /**
    * An event for a WfSpec-backed instance is an ExternalEvent of the def named `eventType`, its content
    * the payload typed by the def. Refused once the instance has finished, as Cloudflare refuses it.
    */
   async sendEvent(tenant: string, name: string, id: string, eventType: string, payload: unknown): Promise<{ instanceId: string; timestamp: string }> {
+    checkPayloadSize('event payload', JSON.stringify(payload ?? null));
     const code = await this.code.workflows.find(tenant, name);
     if (code) return this.code.instances.sendEvent(tenant, code, id, eventType, payload);
     await this.catalog.versions(tenant, name);

@@ -1,6 +1,7 @@
 // Cloudflare instances of WfSpec-backed workflows: an instance is a WfRun of the WfSpec, its id the
 // WfRun id, its params the entrypoint's input variables. Create (one or a batch), list, get.
 // Status changes are in cloudflare-instance-status.ts.
+import { checkBatchPayloads, checkPayloadSize } from './cloudflare-limits.ts';
 import { randomUUID } from 'node:crypto';
 import { ColtError } from '../errors.ts';
 import { threadSpecOf } from '../engine/spec.ts';
@@ -83,6 +84,7 @@ export class CloudflareInstanceService {
 
   /** A used id is refused before the params are looked at (clients retrying a create rely on the 409). */
   async create(tenant: string, name: string, body: InstanceCreate): Promise<CfInstanceCreated> {
+    checkPayloadSize('params', body.params);
     const code = await this.code.workflows.find(tenant, name);
     if (code) return this.code.instances.create(tenant, code, body);
     const spec = latest(await this.catalog.versions(tenant, name));
@@ -100,6 +102,7 @@ export class CloudflareInstanceService {
 
   /** Every item is checked, and every id found free, before the first instance is created. */
   async createBatch(tenant: string, name: string, bodies: InstanceCreate[]): Promise<CfInstanceCreated[]> {
+    checkBatchPayloads(bodies);
     const code = await this.code.workflows.find(tenant, name);
     if (code) return this.code.instances.createBatch(tenant, code, bodies);
     const spec = latest(await this.catalog.versions(tenant, name));

@@ -14,6 +14,9 @@ import { CloudflareCodeWorkflows } from './cloudflare-code-workflows.ts';
 import { CloudflareInstanceStatusService } from './cloudflare-instance-status.ts';
 import { CloudflareInstanceService } from './cloudflare-instances.ts';
 import { CloudflareWorkflowService } from './cloudflare-workflows.ts';
+import { CloudflareTerminations } from './cloudflare-terminations.ts';
+import { CloudflareDeletions } from './cloudflare-deletions.ts';
+import { CloudflareTerminateQueue } from '../dispatch/cloudflare-terminate-queue.ts';
 import type { ExternalEventService } from './external-event-service.ts';
 import type { MetadataService } from './metadata-service.ts';
 import type { WfRunService } from './wf-run-service.ts';
@@ -25,6 +28,9 @@ export interface CloudflareServices {
   workflows: CloudflareWorkflowService;
   instances: CloudflareInstanceService;
   instanceStatus: CloudflareInstanceStatusService;
+  /** Batch terminate and terminate-all jobs; `start()` takes this server's share of them. */
+  terminations: CloudflareTerminations;
+  deletions: CloudflareDeletions;
 }
 
 export interface CloudflareDeps {
@@ -51,5 +57,7 @@ export function buildCloudflareServices(deps: CloudflareDeps): CloudflareService
   const workflows = new CloudflareWorkflowService(catalog, store, deps.metadata, deps.wfRuns, code);
   const instances = new CloudflareInstanceService(catalog, store, deps.runs, deps.wfRuns, deps.bookmarks, code);
   const instanceStatus = new CloudflareInstanceStatusService(catalog, store, instances, deps.wfRuns, deps.externalEvents, code);
-  return { workflows, instances, instanceStatus };
+  const terminations = new CloudflareTerminations(new CloudflareTerminateQueue(deps.bull, deps.keys), instances, instanceStatus);
+  const deletions = new CloudflareDeletions(catalog, store, instances, deps.wfRuns, code);
+  return { workflows, instances, instanceStatus, terminations, deletions };
 }

@@ -1,9 +1,10 @@
 // Put/Get/List/Delete of TaskDefs and WfSpecs, with LittleHorse's idempotency and versioning rules.
 import { isDeepStrictEqual } from 'node:util';
 import { alreadyExists, ColtError, failedPrecondition, invalidArgument, notFound } from '../errors.ts';
-import { normalizeVariableDef, normalizeWfSpec, type PutWfSpecRequest, type WfSpecBody } from '../engine/spec-validation.ts';
-import { entrypointVariables, publicVariables } from '../engine/spec.ts';
-import type { TaskDef, WfSpec, WfSpecId } from '../engine/types.ts';
+import { normalizeVariableDef, normalizeWfSpec, type PutWfSpecRequest } from '../engine/spec-validation.ts';
+import { decideVersion } from '../engine/spec-versioning.ts';
+import { checkInheritedVariables, unknownParentWfSpec } from '../engine/parent-wf-specs.ts';
+import type { ParentWfSpecReference, TaskDef, WfSpec, WfSpecId } from '../engine/types.ts';
 import { checkName } from '../ids.ts';
 import type { Definitions, WfSpecVersionQuery } from '../apply/definitions.ts';
 import type { RedisMetadataStore } from '../store/redis/metadata-store.ts';
@@ -63,6 +64,7 @@ export class MetadataService {
     checkName('name', req.name);
     const taskDefs = await this.metadata.getTaskDefs(tenant, referencedTaskDefs(req.threadSpecs));
     const body = normalizeWfSpec(req, taskDefs);
+    checkInheritedVariables(body, body.parentWfSpec && (await this.parentWfSpecOf(tenant, body.parentWfSpec)));
     const eventDefs = await this.externalEvents.getDefs(tenant, externalEventDefNames(body.threadSpecs));
     checkExternalEventDefs(body.threadSpecs, new Set(eventDefs.keys()));
     checkWorkflowEventDefs(body.threadSpecs, await this.workflowEvents.existingDefs(tenant, workflowEventDefNames(body.threadSpecs)));
@@ -70,11 +72,23 @@ export class MetadataService {
     if (userTaskDefs.length > 0) pinUserTaskDefs(body.threadSpecs, (await this.userTaskDefs?.versionNumbers(tenant, userTaskDefs)) ?? new Map(), taskDefs);
     for (let attempt = 0; attempt < 5; attempt++) {
       const latest = (await this.metadata.wfSpecVersions(tenant, req.name)).at(-1);
-      if (latest && isDeepStrictEqual(bodyOf(latest), body)) return latest;
-      const spec: WfSpec = { id: nextVersion(req.name, latest, body), createdAt: this.clock().toISOString(), status: 'ACTIVE', ...body };
+      const decision = decideVersion(req.name, latest, body);
+      if (decision.kind === 'identical') return decision.spec;
+      const { id, frozenVariables } = decision;
+      const spec: WfSpec = { id, createdAt: this.clock().toISOString(), status: 'ACTIVE', ...body, frozenVariables };
       if (await this.metadata.addWfSpecVersion(tenant, spec)) return spec;
     }
     throw new ColtError('UNAVAILABLE', `WfSpec ${req.name} is being changed concurrently; try again`);
+  }
+
+  /** The latest revision of the referenced parent's major version; a 400 naming the field if there is none. */
+  private async parentWfSpecOf(tenant: string, ref: ParentWfSpecReference): Promise<WfSpec> {
+    try {
+      return await this.definitions.resolveWfSpec(tenant, ref.wfSpecName, { majorVersion: ref.wfSpecMajorVersion });
+    } catch (err) {
+      if (err instanceof ColtError && err.code === 'NOT_FOUND') throw unknownParentWfSpec(ref);
+      throw err;
+    }
   }
 
   /** The exact version, the latest revision of a major, or the latest of all. */
@@ -129,25 +143,4 @@ function referencedTaskDefs(threadSpecs: unknown): string[] {
   };
   visit(threadSpecs);
   return [...names];
-}
-
-function bodyOf(spec: WfSpec): WfSpecBody {
-  const { id: _id, createdAt: _createdAt, status: _status, ...body } = spec;
-  return body;
-}
-
-/** LittleHorse's rule: a change to the public variables or to the required inputs is breaking. */
-function nextVersion(name: string, latest: WfSpec | undefined, body: WfSpecBody): WfSpecId {
-  if (!latest) return { name, majorVersion: 0, revision: 0 };
-  const candidate = { ...latest, ...body };
-  const breaking =
-    !isDeepStrictEqual(publicVariables(latest), publicVariables(candidate)) ||
-    !isDeepStrictEqual(entrypointVariables(latest, true), entrypointVariables(candidate, true));
-  if (breaking && body.allowedUpdates === 'MINOR_REVISION_UPDATES') {
-    throw failedPrecondition(`WfSpec ${name}: this change is breaking and allowedUpdates is MINOR_REVISION_UPDATES`);
-  }
-  if (body.allowedUpdates === 'NO_UPDATES') throw alreadyExists(`WfSpec ${name} exists and allowedUpdates is NO_UPDATES`);
-  return breaking
-    ? { name, majorVersion: latest.id.majorVersion + 1, revision: 0 }
-    : { name, majorVersion: latest.id.majorVersion, revision: latest.id.revision + 1 };
 }

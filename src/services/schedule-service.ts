@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ColtError, alreadyExists, invalidArgument, notFound } from '../errors.ts';
 import { threadSpecOf } from '../engine/spec.ts';
+import { checkParentWfRun } from '../engine/parent-wf-specs.ts';
 import { InputError, inputsFromPlain } from '../engine/thread-variables.ts';
 import type { WfSpec, WfSpecId } from '../engine/types.ts';
 import { checkName, newGuid } from '../ids.ts';
@@ -52,6 +53,7 @@ export class ScheduleService {
     if (req.parentWfRunId !== undefined) throw invalidArgument('parentWfRunId: child WfRuns are not supported yet', { field: 'parentWfRunId' });
     checkCron(req.cronExpression);
     const spec = await this.metadata.getWfSpec(tenant, checkName('wfSpecName', req.wfSpecName), req);
+    checkParentWfRun(spec, undefined, undefined); // a WfSpec with a parentWfSpec has no run without a parent
     checkInputs(spec, req.variables ?? {});
     const schedule: ScheduledWfRun = { id: { id }, wfSpecId: spec.id, variables: req.variables ?? {}, cronExpression: req.cronExpression, createdAt: this.clock().toISOString() };
     if (!(await this.redis.hsetnx(this.keys.scheduledWfRuns(tenant), id, JSON.stringify(schedule)))) {

@@ -11,6 +11,7 @@ import type { RedisRunStore } from '../store/redis/run-store.ts';
 import { maskNodeRun, maskTaskRun } from './masking.ts';
 import type { MetadataService } from './metadata-service.ts';
 import { threadSpecOf } from '../engine/spec.ts';
+import { checkParentWfRun } from '../engine/parent-wf-specs.ts';
 import { InputError, inputsFromPlain } from '../engine/thread-variables.ts';
 import type { ThreadVarDef, VariableValue } from '../engine/types.ts';
 
@@ -43,13 +44,15 @@ export class WfRunService {
 
   async runWf(tenant: string, req: RunWfRequest): Promise<WfRun> {
     checkName('wfSpecName', req.wfSpecName);
-    const wfRunId = req.id === undefined ? newGuid() : checkName('id', req.id);
-    if (req.parentWfRunId !== undefined) {
-      throw invalidArgument('parentWfRunId: child WfRuns are not supported yet', { field: 'parentWfRunId' });
-    }
+    const ownId = req.id === undefined ? newGuid() : checkName('id', req.id);
+    const parentWfRunId = req.parentWfRunId === undefined ? undefined : checkWfRunId('parentWfRunId', req.parentWfRunId);
     const spec = await this.metadata.getWfSpec(tenant, req.wfSpecName, req);
+    const parent = parentWfRunId === undefined ? undefined : (await this.runs.load(tenant, parentWfRunId))?.state.wfRun;
+    checkParentWfRun(spec, parentWfRunId, parent);
+    // A child's id is `<parent>_<id>`: its keys share the root's hash tag, so it is stored with the root.
+    const wfRunId = parentWfRunId === undefined ? ownId : `${parentWfRunId}_${ownId}`;
     const variables = typedInputs(threadSpecOf(spec, spec.entrypointThreadName).variableDefs, req.variables ?? {});
-    const state = await this.applier.runWf(tenant, spec, { type: 'RunWf', wfRunId, variables });
+    const state = await this.applier.runWf(tenant, spec, { type: 'RunWf', wfRunId, variables, ...(parentWfRunId ? { parentWfRunId } : {}) });
     return state.wfRun;
   }
 

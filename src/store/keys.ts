@@ -55,6 +55,11 @@ export class Keys {
     return `${this.prefix}:ratelimit:`;
   }
 
+  /** Prefix of the per-client-address counters of failed authentications. */
+  authFailureLimit(): string {
+    return `${this.prefix}:authfail:`;
+  }
+
   /** Sorted set of armed timers (`tenant|wfRunId|timerId`), scored by due time on Redis's clock. */
   timers(): string {
     return `${this.prefix}:timers`;
@@ -161,11 +166,25 @@ export class Keys {
   }
 
   /**
+   * Sorted set of one code workflow's instances that became `queued` (scored by when, in ms); entries
+   * stay until a sweep finds them past `queued`. A sweep re-queues the executions of the ones left
+   * queued too long (their job was lost to a crash between recording and queueing).
+   */
+  codeQueuedInstances(tenant: string, workflow: string): string {
+    return `${this.prefix}:${tenant}:code-queued:${workflow}`;
+  }
+
+  /**
    * One part of a code workflow instance, all in the instance's slot: `state` (hash), `steps` (hash of
    * step records by `<name>-<count>`), `events` (list of received events), `lease` (its executor's lock).
    */
   codeInstance(tenant: string, workflow: string, id: string, part: 'state' | 'steps' | 'events' | 'lease'): string {
     return `${this.prefix}:{${tenant}/cf/${workflow}/${id}}:code-${part}`;
+  }
+
+  /** The BullMQ queue of the Cloudflare API's terminate jobs (batch terminate and terminate-all). */
+  cloudflareTerminateQueueName(): string {
+    return 'cfterminate';
   }
 
   /** The BullMQ queue of one script's code workflow executions. */

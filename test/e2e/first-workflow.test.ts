@@ -9,6 +9,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as builder from '../../src/builder/index.ts';
 import * as worker from '../../workers/sdk/index.ts';
+import { runCli } from '../support/cli.ts';
 import { spawnColt } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
@@ -48,15 +49,34 @@ describe('examples/first-workflow.ts', { timeout: 90_000 }, () => {
     const taskDef = (await request(server.app).get('/taskDef/say-hello')).body;
     expect(taskDef.inputVars).toMatchObject([{ name: 'name', typeDef: { primitiveType: 'STR' } }]);
   });
+
+  it('the README\'s `npx colt` lines that look at the run work as written', async () => {
+    const commands = readmeCliLines();
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    const search = await runCli(commands[0]!, { COLT_API_URL: api });
+    expect(search.code).toBe(0);
+    const wfRunId: string = search.json().results[0].id;
+    for (const args of commands.slice(1)) {
+      const result = await runCli(args.map((a) => (a === '<wfRunId>' ? wfRunId : a)), { COLT_API_URL: api });
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
+    }
+  });
 });
 
 // The README shows the example under an `<!-- examples/first-workflow.ts -->` marker; this keeps the
 // two identical, so the code the README shows is the code the test above runs.
 const readmeBlock = /<!-- examples\/first-workflow\.ts -->\s*```ts\n([\s\S]*?)```/.exec(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
 
+/** The `npx colt ...` lines of the README's shell block that follows the example, as argument lists. */
+function readmeCliLines(): string[][] {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = /Then look at it with the CLI[^\n]*\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  return block.split('\n').filter((line) => line.startsWith('npx colt ')).map((line) => line.replace(/#.*$/, '').trim().split(/\s+/).slice(2));
+}
+
 describe('the README', () => {
-  it.skipIf(!readmeBlock)('shows examples/first-workflow.ts verbatim', () => {
-    expect(readmeBlock![1]).toBe(readFileSync(new URL('../../examples/first-workflow.ts', import.meta.url), 'utf8'));
+  it('shows examples/first-workflow.ts verbatim', () => {
+    expect(readmeBlock?.[1]).toBe(readFileSync(new URL('../../examples/first-workflow.ts', import.meta.url), 'utf8'));
   });
 });
 
@@ -87,16 +107,19 @@ describe('the other examples', { timeout: 90_000 }, () => {
     expect(code).toBe(0);
   });
 
-  it('human-approval: a large expense waits for the manager\'s event, then is paid', async () => {
+  it('human-approval: a large expense becomes a user task for the managers; completed by one, it is paid', async () => {
     const { code, output } = await runExample('examples/human-approval.ts', '250', '--approve-as', 'ann');
-    expect(output).toMatch(/WfRun (\S+) waits for a decision: colt postEvent \1 expense-decision/);
+    expect(output).toMatch(/WfRun (\S+) waits for a manager: colt complete userTaskRun \1 \S+ --userId <you> approved=true/);
     expect(output).toMatch(/WfRun \S+: COMPLETED, output \{"str":"paid 250 to obi"\}/);
     expect(code).toBe(0);
+    const wfRunId = /WfRun (\S+): COMPLETED/.exec(output)![1]!;
+    const [task] = (await request(server.app).get(`/wfRun/${wfRunId}/userTaskRun`)).body.results;
+    expect(task).toMatchObject({ status: 'DONE', userId: 'ann', userGroup: 'managers', notes: 'obi asks for 250.0', results: { approved: { bool: true } } });
   });
 
   it('human-approval: a small expense is paid without asking', async () => {
     const { code, output } = await runExample('examples/human-approval.ts', '40');
-    expect(output).not.toContain('waits for a decision');
+    expect(output).not.toContain('waits for a manager');
     expect(output).toMatch(/WfRun \S+: COMPLETED, output \{"str":"paid 40 to obi"\}/);
     expect(code).toBe(0);
   });

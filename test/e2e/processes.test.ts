@@ -55,7 +55,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   env = { REDIS_URL: testRedisUrl(), PORT: String(port), HOST: '127.0.0.1', COLT_KEY_PREFIX: prefix, COLT_TASK_LOCK_MS: '2000', COLT_ADMIN_API_KEY: ADMIN_API_KEY };
   server = spawnColt('src/main/server.ts', env);
-  await eventually(() => api('GET', '/healthz'), 30_000, 'the server to listen');
+  await eventually(() => api('GET', '/healthz'), 55_000, 'the server to listen');
   // The greet TaskDef comes from the example workers; put it here so the spec can be deployed first.
   await api('POST', '/taskDef', { name: 'greet', inputVars: [{ name: 'name', typeDef: { primitiveType: 'STR' } }], returnType: { returnType: { primitiveType: 'STR' } }, description: 'Greets someone by name.' });
   await api('POST', '/wfSpec', chainSpecRequest('greet-thrice', ['greet', 'greet', 'greet']));

@@ -58,4 +58,27 @@ describe('retentionPolicy.secondsAfterWfTermination', () => {
     expectOk(await api.get('/wfRun/kept-run'));
     expect((await api.get('/variable/search?wfSpecName=kept&varName=customer&value=ann')).body.results).toHaveLength(1);
   });
+
+  it('ExternalEventDef retention drops events nobody claimed once secondsAfterPut have passed; claimed ones stay', async () => {
+    const api = client();
+    await put(api, '/externalEventDef', { name: 'ping', retentionPolicy: { secondsAfterPut: 1 } });
+    await put(api, '/externalEventDef', { name: 'approval', retentionPolicy: { secondsAfterPut: 1 } });
+    const waitNode = { name: 'wait', body: { externalEvent: { externalEventDefId: { name: 'approval' } } } };
+    await put(api, '/wfSpec', wfSpec('waits', { entrypoint: threadSpec([entry(), waitNode, exit()]) }));
+    await put(api, '/wfRun', { wfSpecName: 'waits', id: 'listener' });
+    await put(api, '/wfRun/listener/externalEvent/ping', { content: { str: 'nobody listens' }, guid: 'lost' });
+    await put(api, '/wfRun/listener/externalEvent/approval', { content: { str: 'ok' }, guid: 'taken' });
+    expect((await api.get('/wfRun/listener')).body.status).toBe('COMPLETED');
+
+    let status = 200;
+    for (let i = 0; i < 200 && status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await api.get('/wfRun/listener/externalEvent/ping/lost')).status;
+    }
+    expect(status).toBe(404);
+    expect((await api.get('/externalEvent/search?externalEventDefName=ping')).body.results).toEqual([]);
+    expect(await indexesMentioning('"lost"')).toEqual([]);
+    expect((await api.get('/wfRun/listener/externalEvent/approval/taken')).body.claimed).toBe(true);
+    expect((await api.get('/wfRun/listener/externalEvent')).body.results.map((e: { id: { guid: string } }) => e.id.guid)).toEqual(['taken']);
+  });
 });

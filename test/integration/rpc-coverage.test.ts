@@ -10,22 +10,6 @@ import { tenantClients } from '../support/api-client.ts';
 
 const SEEDS = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
 
-/** RPCs whose routes belong to other open issues; this test does not ask for them. */
-const OWNED_ELSEWHERE: Record<string, string> = {
-  // user tasks (issue 5)
-  PutUserTaskDef: 'user tasks', GetUserTaskDef: 'user tasks', GetLatestUserTaskDef: 'user tasks',
-  DeleteUserTaskDef: 'user tasks', SearchUserTaskDef: 'user tasks', GetUserTaskRun: 'user tasks',
-  AssignUserTaskRun: 'user tasks', CompleteUserTaskRun: 'user tasks', CancelUserTaskRun: 'user tasks',
-  SaveUserTaskRunProgress: 'user tasks', ListUserTaskRuns: 'user tasks', SearchUserTaskRun: 'user tasks',
-  // workflow events, interrupts and DeleteWfRun (issue 4)
-  PutWorkflowEventDef: 'workflow events', GetWorkflowEventDef: 'workflow events', DeleteWorkflowEventDef: 'workflow events',
-  SearchWorkflowEventDef: 'workflow events', AwaitWorkflowEvent: 'workflow events', GetWorkflowEvent: 'workflow events',
-  ListWorkflowEvents: 'workflow events', SearchWorkflowEvent: 'workflow events', DeleteWfRun: 'workflow events',
-};
-
-/** RPCs of this issue that have no route yet (none left). */
-const NOT_YET: string[] = [];
-
 /** Routes of the seed contract keep the seed's operationIds. */
 const SEED_OPERATION_IDS: Record<string, string> = {
   SearchWfRun: 'searchWfRuns',
@@ -53,7 +37,6 @@ const operationIdOf = (rpc: string) => SEED_OPERATION_IDS[rpc] ?? rpc[0]!.toLowe
 
 const rpcs = rpcList();
 const documented = new Map(operations().flatMap((o) => (o.operation.operationId ? [[o.operation.operationId, o] as const] : [])));
-const ours = rpcs.filter((rpc) => !(rpc in OWNED_ELSEWHERE) && !NOT_YET.includes(rpc));
 
 describe('the RPC list of seed 001', () => {
   it('is read from the seed', () => {
@@ -61,17 +44,10 @@ describe('the RPC list of seed 001', () => {
     expect(rpcs).toContain('SearchVariable');
   });
 
-  it('has a documented route for every RPC not owned by another issue', () => {
-    const missing = ours.filter((rpc) => !documented.has(operationIdOf(rpc)));
+  it('has a documented route for every RPC', () => {
+    const missing = rpcs.filter((rpc) => !documented.has(operationIdOf(rpc)));
     if (missing.length > 0) console.log(`RPCs without a route: ${missing.join(', ')}`);
-    const owned = rpcs.filter((rpc) => rpc in OWNED_ELSEWHERE && !documented.has(operationIdOf(rpc)));
-    if (owned.length > 0) console.log(`left to other issues, no route yet: ${owned.join(', ')}`);
     expect(missing).toEqual([]);
-  });
-
-  it('lists as "not yet" only RPCs that really have no route (remove them from NOT_YET once built)', () => {
-    expect(NOT_YET.filter((rpc) => documented.has(operationIdOf(rpc)))).toEqual([]);
-    expect(NOT_YET.filter((rpc) => !rpcs.includes(rpc))).toEqual([]);
   });
 });
 
@@ -80,7 +56,7 @@ describe('every documented route of those RPCs', () => {
   afterAll(() => server.close());
   const api = tenantClients(server.app, 'coverage')();
 
-  it.each(ours.map((rpc) => [rpc]))('%s answers (not 404 "no such route", not 501)', async (rpc) => {
+  it.each(rpcs.map((rpc) => [rpc]))('%s answers (not 404 "no such route", not 501)', async (rpc) => {
     const op = documented.get(operationIdOf(rpc))!;
     const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
       const param = op.operation.parameters?.find((p) => p.in === 'path' && p.name === name);

@@ -26,12 +26,12 @@ const EXECUTING = ['running', 'waitingForPause'] as const;
 
 type Outcome = { kind: 'complete'; output: unknown } | { kind: 'errored'; error: unknown } | { kind: 'halted' };
 
-/** Runs the instance of `job` once (the caller holds its lease). */
-export async function executeInstance(deps: ExecutionDeps, job: CodeJobData, jobId: string | undefined): Promise<void> {
+/** Runs the instance of `job` once; the caller holds its lease `lease`, and every write is fenced by it. */
+export async function executeInstance(deps: ExecutionDeps, job: CodeJobData, jobId: string | undefined, lease: string): Promise<void> {
   const { tenant, workflow, instanceId: id } = job;
   const state = await deps.instances.load(tenant, workflow, id);
   if (!state || state.generation !== job.generation) return; // deleted, or restarted since this job was queued
-  const fence = (allowed: readonly string[], boundary: boolean): Fence => ({ generation: job.generation, allowed, boundary, now: new Date().toISOString() });
+  const fence = (allowed: readonly string[], boundary: boolean): Fence => ({ generation: job.generation, allowed, boundary, now: new Date().toISOString(), lease });
   const started = await deps.instances.write(tenant, workflow, id, fence(STARTABLE, true), undefined, { status: 'running', start: state.start ?? new Date().toISOString() });
   if (started !== 'ok') return;
 

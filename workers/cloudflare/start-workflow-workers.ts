@@ -10,6 +10,7 @@ import { Keys } from '../../src/store/keys.ts';
 import { RedisCodeInstanceStore } from '../../src/store/redis/code-instance-store.ts';
 import { RedisCodeWorkflowStore } from '../../src/store/redis/code-workflow-store.ts';
 import { executeInstance, type ExecutionDeps } from './execute-instance.ts';
+import { startQueuedSweeper } from './queued-sweeper.ts';
 import type { WorkflowClass } from './workflow-entrypoint.ts';
 
 export interface WorkflowWorkerOptions {
@@ -24,6 +25,11 @@ export interface WorkflowWorkerOptions {
   concurrency?: number;
   /** BullMQ lock and instance lease: a crashed worker's execution is taken over after this long. */
   lockMs?: number;
+  /**
+   * How often queued instances are swept for a lost execution (see queued-sweeper.ts), and how long
+   * one stays queued before its execution is queued again. Both default to `lockMs`.
+   */
+  sweepMs?: number;
   /** The `env` each workflow class is constructed with. */
   env?: unknown;
   log?: Logger;
@@ -57,7 +63,7 @@ export function startWorkflowWorkers(options: WorkflowWorkerOptions): WorkflowWo
     }
     const keepAlive = setInterval(() => void deps.instances.extendLease(tenant, workflow, instanceId, lease, lockMs).catch(() => undefined), lockMs / 3);
     try {
-      await executeInstance(deps, job.data, job.id);
+      await executeInstance(deps, job.data, job.id, lease);
     } finally {
       clearInterval(keepAlive);
       await deps.instances.releaseLease(tenant, workflow, instanceId, lease);
@@ -71,11 +77,15 @@ export function startWorkflowWorkers(options: WorkflowWorkerOptions): WorkflowWo
     stalledInterval: lockMs,
     maxStalledCount: 1_000,
   });
+  const account = options.account ?? 'default';
+  const sweepMs = options.sweepMs ?? lockMs;
+  const sweeper = startQueuedSweeper({ ...deps, tenant: account, log }, sweepMs, sweepMs);
   worker.on('error', (err) => log.warn({ err }, 'workflow worker connection error'));
   worker.on('failed', (job, err) => log.error({ err, job: job?.id }, 'workflow execution failed'));
   log.info({ script: options.scriptName, classes: Object.keys(options.classes) }, 'workflow worker started');
   return {
     async close() {
+      await sweeper.stop();
       await worker.close();
       await queues.close();
       await Promise.all([redis.quit(), bull.quit()]);

@@ -12,6 +12,8 @@ import type { PageQuery } from '../../services/cloudflare-pages.ts';
 import type { CloudflareServices } from '../../services/cloudflare-services.ts';
 import type { InstanceStatus } from '../../services/cloudflare-status.ts';
 import type { CloudflareWorkflowService } from '../../services/cloudflare-workflows.ts';
+import type { CloudflareTerminations } from '../../services/cloudflare-terminations.ts';
+import type { CloudflareDeletions } from '../../services/cloudflare-deletions.ts';
 import { sendList, sendResult } from './envelope.ts';
 import { cloudflareErrorMiddleware } from './error-middleware.ts';
 
@@ -19,7 +21,14 @@ export const CLOUDFLARE_OPENAPI_DOCUMENT = parseYaml(
   readFileSync(new URL('../../../openapi/cloudflare.yaml', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
 
-export interface CloudflareApiOptions { bodyLimit?: string; validateResponses?: boolean }
+export interface CloudflareApiOptions {
+  /** Colt's body limit; not used here (the surface follows Cloudflare's payload limit). */
+  bodyLimit?: string;
+  validateResponses?: boolean;
+}
+
+/** A request body: room for one 1 MiB payload with its envelope, or a batch of smaller ones (2 MiB in all). */
+const CLOUDFLARE_BODY_BYTES = 2 * 1024 * 1024;
 
 const PREFIXES = ['/client/v4/accounts/:account_id/workflows', '/accounts/:account_id/workflows'];
 
@@ -27,8 +36,9 @@ const PREFIXES = ['/client/v4/accounts/:account_id/workflows', '/accounts/:accou
 export function cloudflareApi(services: CloudflareServices, options: CloudflareApiOptions = {}): RequestHandler {
   const surface = Router();
   surface.get('/client/v4/openapi.json', (_req, res) => void res.json(CLOUDFLARE_OPENAPI_DOCUMENT));
-  // Any JSON value is a body here (an event payload may be a string or a number).
-  surface.use(express.json({ limit: options.bodyLimit ?? '1mb', strict: false }));
+  // Any JSON value is a body here (an event payload may be a string or a number). Cloudflare's payload
+  // limit (1 MiB, checked in the services) sets the body limit here, not Colt's own body limit.
+  surface.use(express.json({ limit: CLOUDFLARE_BODY_BYTES, strict: false }));
   surface.use(
     OpenApiValidator.middleware({
       apiSpec: structuredClone(CLOUDFLARE_OPENAPI_DOCUMENT) as never,
@@ -38,6 +48,8 @@ export function cloudflareApi(services: CloudflareServices, options: CloudflareA
     }),
   );
   surface.use(workflowRoutes(services.workflows));
+  surface.use(terminationRoutes(services.terminations)); // before `/instances/:instance_id`
+  surface.use(deletionRoutes(services.deletions));
   surface.use(instanceRoutes(services.instances, services.instanceStatus));
   surface.use((req, _res, next) => next(new ColtError('NOT_FOUND', `no route ${req.method} ${req.path}`)));
   surface.use(cloudflareErrorMiddleware);
@@ -83,12 +95,6 @@ function instanceRoutes(instances: CloudflareInstanceService, status: Cloudflare
   r.post(at('/:workflow_name/instances/batch'), async (req, res) => {
     sendResult(res, await instances.createBatch(account(req), wf(req), req.body));
   });
-  r.post(at('/:workflow_name/instances/batch/terminate'), async (req, res) => {
-    sendResult(res, await status.terminateBatch(account(req), wf(req), req.body));
-  });
-  r.get(at('/:workflow_name/instances/terminate'), async (req, res) => {
-    sendResult(res, await status.terminateAllStatus(account(req), wf(req)));
-  });
   r.get(at('/:workflow_name/instances/:instance_id'), async (req, res) => {
     const q = query(req);
     const order = q.order === 'desc' ? 'desc' : 'asc';
@@ -104,6 +110,31 @@ function instanceRoutes(instances: CloudflareInstanceService, status: Cloudflare
   });
   r.post(at('/:workflow_name/instances/:instance_id/events/:event_type'), async (req, res) => {
     sendResult(res, await status.sendEvent(account(req), wf(req), param(req, 'instance_id'), param(req, 'event_type'), req.body));
+  });
+  return r;
+}
+
+function terminationRoutes(terminations: CloudflareTerminations): Router {
+  const r = Router();
+  r.post(at('/:workflow_name/instances/batch/terminate'), async (req, res) => {
+    sendResult(res, await terminations.terminateBatch(account(req), wf(req), req.body));
+  });
+  r.put(at('/:workflow_name/instances/terminate'), async (req, res) => {
+    sendResult(res, await terminations.terminateAll(account(req), wf(req), query(req).status));
+  });
+  r.get(at('/:workflow_name/instances/terminate'), async (req, res) => {
+    sendResult(res, await terminations.terminateAllStatus(account(req), wf(req)));
+  });
+  return r;
+}
+
+function deletionRoutes(deletions: CloudflareDeletions): Router {
+  const r = Router();
+  r.post(at('/:workflow_name/instances/batch/delete'), async (req, res) => {
+    sendResult(res, await deletions.deleteBatch(account(req), wf(req), req.body));
+  });
+  r.delete(at('/:workflow_name/instances/:instance_id'), async (req, res) => {
+    sendResult(res, await deletions.deleteInstance(account(req), wf(req), param(req, 'instance_id')));
   });
   return r;
 }

@@ -13,6 +13,8 @@ export interface Fence {
   /** A step boundary: a requested pause is honoured instead of the write. */
   boundary: boolean;
   now: string;
+  /** The executor's lease token: the write is refused once another executor holds the lease. */
+  lease: string;
 }
 
 export type FencedResult = 'ok' | 'paused' | `stale:${string}`;
@@ -28,7 +30,10 @@ export interface InstanceChange {
 }
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
-const SCRIPTS = { coltCodeWrite: lua('code-instance-write'), coltCodeCreate: lua('code-instance-create'), coltCodeLease: lua('code-lease') };
+const SCRIPTS = {
+  coltCodeWrite: lua('code-instance-write'), coltCodeCreate: lua('code-instance-create'), coltCodeLease: lua('code-lease'),
+  coltCodeForgetQueued: lua('code-forget-queued'),
+};
 type Scripted = Redis & Record<keyof typeof SCRIPTS, (...args: Array<string | number>) => Promise<unknown>>;
 
 export class RedisCodeInstanceStore {
@@ -38,14 +43,18 @@ export class RedisCodeInstanceStore {
 
   constructor(redis: Redis, private readonly keys: Keys) {
     for (const [name, source] of Object.entries(SCRIPTS)) {
-      if (!(name in redis)) redis.defineCommand(name, { lua: source, numberOfKeys: name === 'coltCodeWrite' ? 2 : 1 });
+      if (!(name in redis)) redis.defineCommand(name, { lua: source, numberOfKeys: name === 'coltCodeWrite' ? 3 : 1 });
     }
     this.redis = redis as Scripted;
   }
 
-  /** Creates the instance unless the id is taken; the index entry goes first, so a listed id may not exist yet. */
+  /**
+   * Creates the instance unless the id is taken; the index entries go first, so a listed id may not
+   * exist yet, and a created instance is always seen by the sweep of queued instances.
+   */
   async create(tenant: string, state: CodeInstanceState): Promise<boolean> {
     await this.redis.zadd(this.keys.codeInstances(tenant, state.workflow), 'NX', Date.parse(state.created_on), state.id);
+    await this.redis.zadd(this.keys.codeQueuedInstances(tenant, state.workflow), Date.parse(state.created_on), state.id);
     const created = await this.redis.coltCodeCreate(this.key(tenant, state.workflow, state.id, 'state'), ...fieldsOf(state));
     return created === 1;
   }
@@ -77,14 +86,14 @@ export class RedisCodeInstanceStore {
     return this.redis.rpush(this.key(tenant, workflow, id, 'events'), JSON.stringify(event));
   }
 
-  /** An executor's write: a step record and/or state fields, applied only if the fence holds. */
+  /** An executor's write: a step record and/or state fields, applied only if the fence (lease included) holds. */
   async write(
     tenant: string, workflow: string, id: string, fence: Fence, step?: { key: string; record: StepRecord }, set: Partial<CodeInstanceState> = {},
   ): Promise<FencedResult> {
     const result = await this.redis.coltCodeWrite(
-      this.key(tenant, workflow, id, 'state'), this.key(tenant, workflow, id, 'steps'),
+      this.key(tenant, workflow, id, 'state'), this.key(tenant, workflow, id, 'steps'), this.key(tenant, workflow, id, 'lease'),
       fence.generation, `,${fence.allowed.join(',')},`, fence.boundary ? '1' : '0', fence.now,
-      step?.key ?? '', step ? JSON.stringify(step.record) : '', ...fieldsOf({ modified_on: fence.now, ...set }),
+      step?.key ?? '', step ? JSON.stringify(step.record) : '', fence.lease, ...fieldsOf({ modified_on: fence.now, ...set }),
     );
     return result as FencedResult;
   }
@@ -130,6 +139,7 @@ export class RedisCodeInstanceStore {
       if (change.deleteEvents) multi.del(this.key(tenant, workflow, id, 'events'));
       const puts = Object.entries(change.putSteps ?? {}).flatMap(([k, r]) => [k, JSON.stringify(r)]);
       if (puts.length > 0) multi.hset(stepsKey, ...puts);
+      if (change.set?.status === 'queued') multi.zadd(this.keys.codeQueuedInstances(tenant, workflow), Date.parse(change.set.modified_on ?? new Date().toISOString()), id);
       if ((await multi.exec()) !== null) return result;
     }
   }
@@ -146,6 +156,20 @@ export class RedisCodeInstanceStore {
     const parts = ['state', 'steps', 'events', 'lease'] as const;
     await this.redis.del(...parts.map((p) => this.key(tenant, workflow, id, p)));
     await this.redis.zrem(this.keys.codeInstances(tenant, workflow), id);
+    await this.redis.zrem(this.keys.codeQueuedInstances(tenant, workflow), id);
+  }
+
+  /** Instances that became queued at or before `maxMs` and were not yet seen past it, with when (ms). */
+  async queuedSince(tenant: string, workflow: string, maxMs: number, limit: number): Promise<Array<{ id: string; score: number }>> {
+    const flat = await this.redis.zrangebyscore(this.keys.codeQueuedInstances(tenant, workflow), '-inf', maxMs, 'WITHSCORES', 'LIMIT', 0, limit);
+    const members: Array<{ id: string; score: number }> = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) members.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
+    return members;
+  }
+
+  /** Drops the queued entry seen at `score`, unless the instance became queued again since. */
+  async forgetQueued(tenant: string, workflow: string, id: string, score: number): Promise<void> {
+    await this.redis.coltCodeForgetQueued(this.keys.codeQueuedInstances(tenant, workflow), id, score);
   }
 
   /** Takes the executor lease of the instance for `ttlMs`; false while another executor holds it. */

@@ -16,6 +16,7 @@ const SCRIPTS = {
   coltKeepPendingEvent: lua('keep-pending-event'),
   coltPutCorrelatedEvent: lua('put-correlated-event'),
   coltAwaitCorrelatedEvent: lua('await-correlated-event'),
+  coltForgetRunFields: lua('forget-run-fields'),
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;

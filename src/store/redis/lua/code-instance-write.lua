@@ -1,19 +1,24 @@
 --[[
-  A fenced write by a code workflow instance's executor: applied only while the instance is still in the
-  life (generation) the executor runs and in a status it expects. At a step boundary a requested pause
-  (waitingForPause) wins: the instance becomes paused and nothing else is written.
+  A fenced write by a code workflow instance's executor: applied only while the executor still holds the
+  instance's lease (a worker whose lease lapsed, and whose execution another worker took over, writes
+  nothing), and while the instance is still in the life (generation) the executor runs and in a status
+  it expects. At a step boundary a requested pause (waitingForPause) wins: the instance becomes paused
+  and nothing else is written.
 
   KEYS[1]   the instance's state hash
   KEYS[2]   the instance's step records (hash)
+  KEYS[3]   the instance's executor lease
   ARGV[1]   the generation the executor runs
   ARGV[2]   the statuses the write is allowed from, comma-separated and enclosed (',running,waiting,')
   ARGV[3]   '1' when the write is a step boundary, else '0'
   ARGV[4]   now (ISO), recorded as pausedAt when pausing
   ARGV[5]   the step key to write, or ''
   ARGV[6]   the step record (JSON), when ARGV[5] is set
-  ARGV[7..] field, value pairs to set on the state hash
-  Returns   'ok', 'paused' (the pause was honoured), or 'stale:<status>' (nothing written)
+  ARGV[7]   the executor's lease token
+  ARGV[8..] field, value pairs to set on the state hash
+  Returns   'ok', 'paused' (the pause was honoured), 'stale:lease' or 'stale:<status>' (nothing written)
 ]]
+if redis.call('GET', KEYS[3]) ~= ARGV[7] then return 'stale:lease' end
 local generation = redis.call('HGET', KEYS[1], 'generation')
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status or generation ~= ARGV[1] then return 'stale:' .. tostring(status) end
@@ -23,5 +28,5 @@ if ARGV[3] == '1' and status == 'waitingForPause' then
 end
 if not string.find(ARGV[2], ',' .. status .. ',', 1, true) then return 'stale:' .. status end
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[2], ARGV[5], ARGV[6]) end
-if #ARGV >= 7 then redis.call('HSET', KEYS[1], unpack(ARGV, 7)) end
+if #ARGV >= 8 then redis.call('HSET', KEYS[1], unpack(ARGV, 8)) end
 return 'ok'

@@ -1,0 +1,58 @@
+// Re-queues code workflow executions lost to a crash. Recording an instance as queued (create, resume,
+// restart) and queueing its execution are two writes; a crash between them leaves an instance that
+// says `queued` with no job to run it. Each workflow worker process sweeps the queued set of its
+// script's workflows: an instance still queued after `graceMs` gets its execution queued again (a
+// duplicate only costs a replay under the lease); one seen past queued leaves the set.
+import type { Logger } from 'pino';
+import type { CodeWorkflowQueues } from '../../src/dispatch/code-workflow-queues.ts';
+import type { RedisCodeInstanceStore } from '../../src/store/redis/code-instance-store.ts';
+import type { RedisCodeWorkflowStore } from '../../src/store/redis/code-workflow-store.ts';
+
+export interface SweepDeps {
+  instances: RedisCodeInstanceStore;
+  workflows: RedisCodeWorkflowStore;
+  queues: CodeWorkflowQueues;
+  tenant: string;
+  scriptName: string;
+  log: Logger;
+}
+
+const BATCH = 200;
+
+/** One sweep; returns how many executions it queued again. */
+export async function sweepQueued(deps: SweepDeps, graceMs: number, now = Date.now()): Promise<number> {
+  let requeued = 0;
+  for (const workflow of await deps.workflows.list(deps.tenant)) {
+    if (workflow.script_name !== deps.scriptName) continue;
+    const seen = await deps.instances.queuedSince(deps.tenant, workflow.name, now - graceMs, BATCH);
+    const states = await deps.instances.loadMany(deps.tenant, workflow.name, seen.map((m) => m.id));
+    for (const [i, { id, score }] of seen.entries()) {
+      const state = states[i];
+      if (!state || state.status !== 'queued') {
+        await deps.instances.forgetQueued(deps.tenant, workflow.name, id, score);
+        continue;
+      }
+      const data = { tenant: deps.tenant, workflow: workflow.name, instanceId: id, generation: state.generation };
+      await deps.queues.wake(deps.scriptName, data, { reason: `sweep-${score}` });
+      requeued++;
+    }
+  }
+  if (requeued > 0) deps.log.info({ script: deps.scriptName, requeued }, 'queued code workflow instances re-queued');
+  return requeued;
+}
+
+/** Sweeps every `everyMs` until stopped; a failed sweep is logged and tried again next time. */
+export function startQueuedSweeper(deps: SweepDeps, everyMs: number, graceMs: number): { stop(): Promise<void> } {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    running ??= sweepQueued(deps, graceMs)
+      .catch((err: unknown) => deps.log.warn({ err }, 'sweep of queued code workflow instances failed'))
+      .finally(() => { running = undefined; });
+  }, everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
