@@ -77,7 +77,7 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
   const metadata = new MetadataService(engine.metadataStore, engine.runs, engine.definitions, engine.externalEvents, engine.workflowEvents, undefined, userTasks.userTaskDefs);
   const workflowEvents = new WorkflowEventService(engine.workflowEvents, new Bookmarks(config.bookmarkSecret));
   const externalEvents = new ExternalEventService(engine.externalEvents, engine.correlations, engine.applier);
-  const wfRuns = new WfRunService(engine.runs, engine.applier, metadata, new Bookmarks(config.bookmarkSecret), engine.taskQueues);
+  const wfRuns = new WfRunService(engine.runs, engine.applier, metadata, engine.taskQueues);
   const tasks = new TaskWorkerService(engine.bull, engine.keys, engine.applier, metadata, config);
   const cloudflare = buildCloudflareServices({
     redis: engine.redis, bull: engine.bull, keys: engine.keys, runs: engine.runs, metadataStore: engine.metadataStore,

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CodeWorkflowQueues } from '../dispatch/code-workflow-queues.ts';
 import type { Bookmarks } from '../store/bookmarks.ts';
-import { FINISHED_CODE_STATUSES, type CodeInstanceState } from '../store/code-instance-records.ts';
+import { FINISHED_CODE_STATUSES, type CodeInstanceState, type CodeInstanceStatus } from '../store/code-instance-records.ts';
 import type { RedisCodeInstanceStore } from '../store/redis/code-instance-store.ts';
 import type { CodeWorkflow } from '../store/redis/code-workflow-store.ts';
 import { codeStepsOf } from './cloudflare-code-steps.ts';
@@ -51,18 +51,19 @@ export class CloudflareCodeInstances {
     return created;
   }
 
+  /** One page, read from the workflow's indexes (per status when filtered); only that page's instances are loaded. */
   async list(tenant: string, workflow: CodeWorkflow, q: InstanceListQuery): Promise<CfList<CfInstanceSummary>> {
-    const min = q.dateStart === undefined ? -Infinity : Date.parse(q.dateStart);
-    const max = q.dateEnd === undefined ? Infinity : Date.parse(q.dateEnd);
-    const index = (await this.store.index(tenant, workflow.name)).filter((m) => m.score >= min && m.score <= max);
-    if (q.direction !== 'asc') index.reverse();
-    const states = (await this.store.loadMany(tenant, workflow.name, index.map((m) => m.id)))
-      .filter((s): s is CodeInstanceState => s !== null && (q.status === undefined || s.status === q.status));
     const offset = (q.cursor === undefined ? 0 : this.cursorOffset(q.cursor)) + (q.page - 1) * q.perPage;
-    const page = states.slice(offset, offset + q.perPage);
-    const next = offset + page.length;
-    const cursor = page.length > 0 && next < states.length ? this.bookmarks.encode({ score: next, member: '' }) : undefined;
-    return { result: page.map((s) => summaryOf(workflow, s)), resultInfo: resultInfoOf(q, page.length, states.length, cursor) };
+    const { ids, total } = await this.store.page(tenant, workflow.name, {
+      ...(q.status === undefined ? {} : { status: q.status as CodeInstanceStatus }),
+      minMs: q.dateStart === undefined ? -Infinity : Date.parse(q.dateStart),
+      maxMs: q.dateEnd === undefined ? Infinity : Date.parse(q.dateEnd),
+      desc: q.direction !== 'asc', offset, count: q.perPage,
+    });
+    const page = (await this.store.loadMany(tenant, workflow.name, ids)).filter((s): s is CodeInstanceState => s !== null);
+    const next = offset + ids.length;
+    const cursor = ids.length > 0 && next < total ? this.bookmarks.encode({ score: next, member: '' }) : undefined;
+    return { result: page.map((s) => summaryOf(workflow, s)), resultInfo: resultInfoOf(q, page.length, total, cursor) };
   }
 
   async get(tenant: string, workflow: CodeWorkflow, id: string, opts: { simple?: boolean; order?: 'asc' | 'desc' }) {

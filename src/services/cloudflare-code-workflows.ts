@@ -77,15 +77,14 @@ export class CloudflareCodeWorkflows {
   }
 
   async workflowOf(tenant: string, workflow: CodeWorkflow): Promise<CfWorkflow> {
-    const index = await this.instances.index(tenant, workflow.name);
-    const states = await this.states(tenant, workflow.name);
-    const counts = Object.fromEntries(INSTANCE_STATUSES.map((s) => [s, 0])) as Record<InstanceStatus, number>;
-    for (const s of states) counts[s.status] += 1;
-    const newest = index.at(-1);
+    const [newest] = (await this.instances.page(tenant, workflow.name, { minMs: -Infinity, maxMs: Infinity, desc: true, offset: 0, count: 1 })).ids;
+    const newestState = newest === undefined ? null : await this.instances.load(tenant, workflow.name, newest);
+    const byStatus = await this.instances.countByStatus(tenant, workflow.name);
+    const counts = Object.fromEntries(INSTANCE_STATUSES.map((s) => [s, (byStatus as Record<string, number>)[s] ?? 0])) as Record<InstanceStatus, number>;
     return {
       id: workflow.id, name: workflow.name, class_name: workflow.class_name, script_name: workflow.script_name,
       created_on: workflow.created_on, modified_on: workflow.modified_on,
-      triggered_on: newest ? new Date(newest.score).toISOString() : null, instances: counts,
+      triggered_on: newestState?.created_on ?? null, instances: counts,
     };
   }
 

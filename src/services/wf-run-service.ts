@@ -4,9 +4,8 @@ import type { TaskQueues } from '../dispatch/task-queues.ts';
 import type { Command } from '../engine/commands.ts';
 import { failedPrecondition, invalidArgument, notFound } from '../errors.ts';
 import { nodeRunKey } from '../engine/run-state.ts';
-import type { LHStatus, NodeRun, RunState, TaskRun, WfRun } from '../engine/types.ts';
+import type { NodeRun, RunState, TaskRun, WfRun } from '../engine/types.ts';
 import { checkName, checkWfRunId, newGuid } from '../ids.ts';
-import type { Bookmarks } from '../store/bookmarks.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
 import { maskNodeRun, maskTaskRun } from './masking.ts';
 import type { MetadataService } from './metadata-service.ts';
@@ -24,21 +23,13 @@ export interface RunWfRequest {
   parentWfRunId?: string;
 }
 
-export interface SearchWfRunRequest { wfSpecName?: string; status?: LHStatus; limit?: number; bookmark?: string }
-
-export interface IdList<T> { results: T[]; bookmark?: string }
-
 export type ThreadCommand = Extract<Command, { type: 'StopThreadRun' | 'ResumeThreadRun' | 'RescueThreadRun' }>;
-
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
 
 export class WfRunService {
   constructor(
     private readonly runs: RedisRunStore,
     private readonly applier: CommandApplier,
     private readonly metadata: MetadataService,
-    private readonly bookmarks: Bookmarks,
     private readonly taskQueues: TaskQueues,
   ) {}
 
@@ -89,20 +80,6 @@ export class WfRunService {
     const taskRun = (await this.load(tenant, wfRunId)).taskRuns[taskGuid];
     if (!taskRun) throw notFound(`TaskRun ${wfRunId}/${taskGuid} does not exist`);
     return maskTaskRun(taskRun);
-  }
-
-  /** WfRun ids, oldest first, filtered by WfSpec name and/or status; `bookmark` resumes a search. */
-  async searchWfRuns(tenant: string, req: SearchWfRunRequest): Promise<IdList<{ id: string }>> {
-    if (req.wfSpecName !== undefined) checkName('wfSpecName', req.wfSpecName);
-    const limit = req.limit ?? DEFAULT_LIMIT;
-    if (limit < 1 || limit > MAX_LIMIT) throw invalidArgument(`limit must be between 1 and ${MAX_LIMIT}`, { field: 'limit' });
-    const after = req.bookmark === undefined ? undefined : this.bookmarks.decode(req.bookmark);
-    const filter = { ...(req.wfSpecName ? { wfSpecName: req.wfSpecName } : {}), ...(req.status ? { status: req.status } : {}) };
-    const page = await this.runs.search(tenant, filter, { limit, ...(after ? { after } : {}) });
-    return {
-      results: page.members.map((id) => ({ id })),
-      ...(page.more && page.last ? { bookmark: this.bookmarks.encode(page.last) } : {}),
-    };
   }
 
   private async load(tenant: string, wfRunId: string): Promise<RunState> {

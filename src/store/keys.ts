@@ -165,6 +165,11 @@ export class Keys {
     return `${this.prefix}:${tenant}:code-instances:${workflow}`;
   }
 
+  /** Sorted set of one code workflow's instances in one status, scored by creation time (ms). */
+  codeInstancesInStatus(tenant: string, workflow: string, status: string): string {
+    return `${this.prefix}:${tenant}:code-status:${workflow}:${status}`;
+  }
+
   /**
    * Sorted set of one code workflow's instances that became `queued` (scored by when, in ms); entries
    * stay until a sweep finds them past `queued`. A sweep re-queues the executions of the ones left

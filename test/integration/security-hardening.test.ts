@@ -50,7 +50,7 @@ describe('no mass assignment', () => {
     expect(put.body).toMatchObject({ description: 'says hello', returnType: { returnType: { primitiveType: 'STR' } } });
     const spec = { ...chainSpecRequest('guarded', ['charge']), allowedUpdates: 'NO_UPDATES', retentionPolicy: { secondsAfterWfTermination: 60 } };
     expect((await request(app).post('/wfSpec').set(asAdmin).send(spec)).status).toBe(200);
-    expectRefusedField(await request(app).post('/wfSpec').set(asAdmin).send({ ...spec, name: 'child', parentWfSpec: { wfSpecName: 'guarded' } }), 'parentWfSpec');
+    expectRefusedField(await request(app).post('/wfSpec').set(asAdmin).send({ ...spec, name: 'child', parentWfSpec: { wfSpecName: 'guarded', tenantId: 'other' } }), 'tenantId');
     expectRefusedField(await request(app).post('/tenant').set(asAdmin).send({ id: 'topics', outputTopicConfig: { defaultRecordingLevel: 'ALL_ENTITY_EVENTS' } }), 'outputTopicConfig');
     expect((await request(app).get('/tenant/topics').set(asAdmin)).status).toBe(404);
   });

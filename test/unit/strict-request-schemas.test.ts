@@ -21,7 +21,6 @@ const OPEN_BY_DESIGN: Record<string, string> = {
   '#/components/schemas/ThreadSpec.variableDefs[]': 'LittleHorse ThreadVarDef, checked by spec validation',
   '#/components/schemas/ThreadSpec.interruptDefs[]': 'LittleHorse InterruptDef, checked by spec validation',
   '#/components/schemas/PutWfSpecRequest.retentionPolicy': 'LittleHorse WorkflowRetentionPolicy, checked by spec validation',
-  '#/components/schemas/PutWfSpecRequest.parentWfSpec': 'refused whole by spec validation (400 naming parentWfSpec)',
   '#/components/schemas/RunWfRequest.variables': 'map: variable name -> VariableValue',
   '#/components/schemas/ScheduleWfRequest.variables': 'map: variable name -> VariableValue',
   '#/components/schemas/PutTaskDefRequest.inputVars[]': 'LittleHorse VariableDef, checked by the metadata service',

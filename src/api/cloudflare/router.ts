@@ -53,7 +53,8 @@ export function cloudflareApi(services: CloudflareServices, options: CloudflareA
   surface.use(instanceRoutes(services.instances, services.instanceStatus));
   surface.use((req, _res, next) => next(new ColtError('NOT_FOUND', `no route ${req.method} ${req.path}`)));
   surface.use(cloudflareErrorMiddleware);
-  return (req, res, next) => (isCloudflarePath(req.path) ? surface(req, res, next) : next());
+  const onItsPaths: RequestHandler = (req, res, next) => (isCloudflarePath(req.path) ? surface(req, res, next) : next());
+  return Object.assign(onItsPaths, { stack: surface.stack }); // its routes stay visible in the router stack
 }
 
 function isCloudflarePath(path: string): boolean {

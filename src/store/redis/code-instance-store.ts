@@ -3,7 +3,7 @@
 // a fenced script (code-instance-write.lua); the API changes status through optimistic transactions.
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import type { CodeInstanceState, ReceivedEventRecord, StepRecord } from '../code-instance-records.ts';
+import type { CodeInstanceState, CodeInstanceStatus, ReceivedEventRecord, StepRecord } from '../code-instance-records.ts';
 import type { Keys } from '../keys.ts';
 
 export interface Fence {
@@ -29,11 +29,15 @@ export interface InstanceChange {
   deleteEvents?: boolean;
 }
 
+/** In the order code-instance-write.lua's STATUSES lists them. */
+const CODE_STATUSES: readonly CodeInstanceStatus[] = ['queued', 'running', 'waiting', 'paused', 'waitingForPause', 'complete', 'errored', 'terminated'];
+
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 const SCRIPTS = {
   coltCodeWrite: lua('code-instance-write'), coltCodeCreate: lua('code-instance-create'), coltCodeLease: lua('code-lease'),
   coltCodeForgetQueued: lua('code-forget-queued'),
 };
+const KEY_COUNTS: Record<keyof typeof SCRIPTS, number> = { coltCodeWrite: 4 + CODE_STATUSES.length, coltCodeCreate: 2, coltCodeLease: 1, coltCodeForgetQueued: 1 };
 type Scripted = Redis & Record<keyof typeof SCRIPTS, (...args: Array<string | number>) => Promise<unknown>>;
 
 export class RedisCodeInstanceStore {
@@ -43,7 +47,7 @@ export class RedisCodeInstanceStore {
 
   constructor(redis: Redis, private readonly keys: Keys) {
     for (const [name, source] of Object.entries(SCRIPTS)) {
-      if (!(name in redis)) redis.defineCommand(name, { lua: source, numberOfKeys: name === 'coltCodeWrite' ? 3 : 1 });
+      if (!(name in redis)) redis.defineCommand(name, { lua: source, numberOfKeys: KEY_COUNTS[name as keyof typeof SCRIPTS] });
     }
     this.redis = redis as Scripted;
   }
@@ -55,7 +59,10 @@ export class RedisCodeInstanceStore {
   async create(tenant: string, state: CodeInstanceState): Promise<boolean> {
     await this.redis.zadd(this.keys.codeInstances(tenant, state.workflow), 'NX', Date.parse(state.created_on), state.id);
     await this.redis.zadd(this.keys.codeQueuedInstances(tenant, state.workflow), Date.parse(state.created_on), state.id);
-    const created = await this.redis.coltCodeCreate(this.key(tenant, state.workflow, state.id, 'state'), ...fieldsOf(state));
+    const created = await this.redis.coltCodeCreate(
+      this.key(tenant, state.workflow, state.id, 'state'), this.statusKey(tenant, state.workflow, state.status),
+      state.id, Date.parse(state.created_on), ...fieldsOf(state),
+    );
     return created === 1;
   }
 
@@ -92,8 +99,9 @@ export class RedisCodeInstanceStore {
   ): Promise<FencedResult> {
     const result = await this.redis.coltCodeWrite(
       this.key(tenant, workflow, id, 'state'), this.key(tenant, workflow, id, 'steps'), this.key(tenant, workflow, id, 'lease'),
+      this.keys.codeInstances(tenant, workflow), ...CODE_STATUSES.map((s) => this.statusKey(tenant, workflow, s)),
       fence.generation, `,${fence.allowed.join(',')},`, fence.boundary ? '1' : '0', fence.now,
-      step?.key ?? '', step ? JSON.stringify(step.record) : '', fence.lease, ...fieldsOf({ modified_on: fence.now, ...set }),
+      step?.key ?? '', step ? JSON.stringify(step.record) : '', fence.lease, id, ...fieldsOf({ modified_on: fence.now, ...set }),
     );
     return result as FencedResult;
   }
@@ -120,8 +128,10 @@ export class RedisCodeInstanceStore {
     for (;;) {
       await this.redis.watch(stateKey, stepsKey);
       let decision: { change: InstanceChange | null; result: T };
+      let before: CodeInstanceState | null;
       try {
         const [state, steps] = await Promise.all([this.load(tenant, workflow, id), this.steps(tenant, workflow, id)]);
+        before = state;
         decision = decide(state, steps);
       } catch (err) {
         await this.redis.unwatch();
@@ -139,6 +149,11 @@ export class RedisCodeInstanceStore {
       if (change.deleteEvents) multi.del(this.key(tenant, workflow, id, 'events'));
       const puts = Object.entries(change.putSteps ?? {}).flatMap(([k, r]) => [k, JSON.stringify(r)]);
       if (puts.length > 0) multi.hset(stepsKey, ...puts);
+      const to = change.set?.status;
+      if (before && to !== undefined && to !== before.status) {
+        multi.zrem(this.statusKey(tenant, workflow, before.status), id);
+        multi.zadd(this.statusKey(tenant, workflow, to), Date.parse(before.created_on), id);
+      }
       if (change.set?.status === 'queued') multi.zadd(this.keys.codeQueuedInstances(tenant, workflow), Date.parse(change.set.modified_on ?? new Date().toISOString()), id);
       if ((await multi.exec()) !== null) return result;
     }
@@ -157,6 +172,35 @@ export class RedisCodeInstanceStore {
     await this.redis.del(...parts.map((p) => this.key(tenant, workflow, id, p)));
     await this.redis.zrem(this.keys.codeInstances(tenant, workflow), id);
     await this.redis.zrem(this.keys.codeQueuedInstances(tenant, workflow), id);
+    for (const status of CODE_STATUSES) await this.redis.zrem(this.statusKey(tenant, workflow, status), id);
+  }
+
+  /**
+   * One page of the workflow's instance ids (all, or those in `status`) created within [minMs, maxMs],
+   * and how many there are in all: read from the indexes, never from the instances.
+   */
+  async page(
+    tenant: string, workflow: string, q: { status?: CodeInstanceStatus; minMs: number; maxMs: number; desc: boolean; offset: number; count: number },
+  ): Promise<{ ids: string[]; total: number }> {
+    const key = q.status === undefined ? this.keys.codeInstances(tenant, workflow) : this.statusKey(tenant, workflow, q.status);
+    const [min, max] = [bound(q.minMs), bound(q.maxMs)];
+    const [total, ids] = await Promise.all([
+      this.redis.zcount(key, min, max),
+      q.desc
+        ? this.redis.zrevrangebyscore(key, max, min, 'LIMIT', q.offset, q.count)
+        : this.redis.zrangebyscore(key, min, max, 'LIMIT', q.offset, q.count),
+    ]);
+    return { ids, total };
+  }
+
+  /** How many instances of the workflow are in each status. */
+  async countByStatus(tenant: string, workflow: string): Promise<Record<CodeInstanceStatus, number>> {
+    const counts = await Promise.all(CODE_STATUSES.map((s) => this.redis.zcard(this.statusKey(tenant, workflow, s))));
+    return Object.fromEntries(CODE_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as Record<CodeInstanceStatus, number>;
+  }
+
+  private statusKey(tenant: string, workflow: string, status: string): string {
+    return this.keys.codeInstancesInStatus(tenant, workflow, status);
   }
 
   /** Instances that became queued at or before `maxMs` and were not yet seen past it, with when (ms). */
@@ -188,6 +232,10 @@ export class RedisCodeInstanceStore {
   private key(tenant: string, workflow: string, id: string, part: 'state' | 'steps' | 'events' | 'lease'): string {
     return this.keys.codeInstance(tenant, workflow, id, part);
   }
+}
+
+function bound(ms: number): string {
+  return ms === -Infinity ? '-inf' : ms === Infinity ? '+inf' : String(ms);
 }
 
 const JSON_FIELDS = new Set(['error']);

@@ -8,7 +8,6 @@ import { changedFields, fromFields, WF_EVENT } from './run-serde.ts';
 import { allEntries, indexChanges, searchableIn, type IndexContext } from './run-indexes.ts';
 import { metricEvents, RedisRunMetrics } from './run-metrics.ts';
 import { callScript, withScripts, type ScriptedRedis } from './scripts.ts';
-import { readPage, type Page, type PageRequest } from './sorted-set-pages.ts';
 
 export interface LoadedRun {
   state: RunState;
@@ -32,7 +31,6 @@ export function timerMember(tenant: string, wfRunId: string, timerId: string): s
   return `${tenant}|${wfRunId}|${timerId}`;
 }
 
-export interface RunFilter { wfSpecName?: string; status?: LHStatus }
 
 export class RedisRunStore {
   private readonly redis: ScriptedRedis;
@@ -159,10 +157,6 @@ export class RedisRunStore {
 
   private indexContext(tenant: string, spec: WfSpec | undefined, wfRun: WfRun): IndexContext {
     return { keys: this.keys, tenant, searchable: searchableIn(spec, wfRun) };
-  }
-
-  search(tenant: string, filter: RunFilter, page: PageRequest): Promise<Page> {
-    return readPage(this.redis, this.keys.runIndex(tenant, filter), page);
   }
 
   async countActiveRuns(tenant: string, wfSpecId: WfSpecId): Promise<number> {
