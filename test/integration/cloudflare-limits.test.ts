@@ -106,6 +106,8 @@ it('instance_id: 100 characters of [a-zA-Z0-9-_] are taken; 101, a leading "-" o
   refused(await api.post('/listens/instances', { instance_id: '-leading' }), /instance_id/);
   refused(await api.post('/listens/instances', { instance_id: 'has.dot' }), /instance_id/);
   refused(await api.post('/listens/instances/batch', [{ instance_id: 'fine' }, { instance_id: 'not fine' }]), /instance_id/);
+  // Without an id (and even without a body), the instance gets a UUID.
+  expect(ok(await request(server.app).post(url('/listens/instances'))).id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
 
 it('event type: 100 characters of the name pattern are taken; 101, a leading "-" or another character are refused', async () => {
