@@ -24,13 +24,26 @@ export function arriveAtTask(
   if (!name) throw varSubError('the dynamic TaskDef name did not resolve to a STR');
   const def = taskDefOf(ctx, name);
   if (!def) throw new NodeFailureError(failure('TASK_ERROR', `TaskDef '${name}' does not exist (deleted?)`));
+  const source = { taskNode: { nodeRunId: nodeRun.id }, wfSpecId: ctx.spec.id };
+  const taskRun = scheduleTaskRun(state, ctx, { name, task, inputVariables: taskInputs(state, nodeRun, task, def), source }, effects);
+  nodeRun.task = { taskRunId: taskRun.id };
+}
+
+/** A new TaskRun of `name`, recorded in the run with its first attempt dispatched. */
+export function scheduleTaskRun(
+  state: RunState,
+  ctx: EngineContext,
+  run: { name: string; task: NonNullable<Node['task']>; inputVariables: TaskRun['inputVariables']; source: TaskRun['source'] },
+  effects: Effect[],
+): TaskRun {
   const taskGuid = ctx.newGuid();
+  const { task } = run;
   const taskRun: TaskRun = {
     id: { wfRunId: state.wfRun.id, taskGuid },
-    taskDefId: { name },
+    taskDefId: { name: run.name },
     attempts: [newAttempt(ctx)],
-    inputVariables: taskInputs(state, nodeRun, task, def),
-    source: { taskNode: { nodeRunId: nodeRun.id }, wfSpecId: ctx.spec.id },
+    inputVariables: run.inputVariables,
+    source: run.source,
     scheduledAt: ctx.now,
     status: 'TASK_SCHEDULED',
     timeoutSeconds: task.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS,
@@ -38,8 +51,8 @@ export function arriveAtTask(
     ...(task.exponentialBackoff ? { exponentialBackoff: task.exponentialBackoff } : {}),
   };
   state.taskRuns[taskGuid] = taskRun;
-  nodeRun.task = { taskRunId: taskRun.id };
   effects.push(dispatch(taskRun, 0));
+  return taskRun;
 }
 
 function taskInputs(state: RunState, nodeRun: NodeRun, task: NonNullable<Node['task']>, def: TaskDef) {

@@ -6,13 +6,11 @@ import { resolveAssignment } from './assignments.ts';
 import { MissingTaskDefError, type Command, type EngineContext, type Effect } from './commands.ts';
 import { NodeFailureError, varSubError } from './failures.ts';
 import { nodeOf } from './spec.ts';
-import { dispatch, newAttempt } from './task-attempts.ts';
-import type { NodeRun, RunState, TaskNode, TaskRun, VarNameAndVal } from './types.ts';
+import { scheduleTaskRun } from './tasks.ts';
+import type { NodeRun, RunState, TaskNode, VarNameAndVal } from './types.ts';
 import type { UserTaskRun, UTActionTrigger, UTHook } from './user-task-types.ts';
 import { assignTo, cancelUserTaskRun, isOpen, nodeRunOf } from './user-tasks.ts';
 import { castImplicitly, ValueError } from './values.ts';
-
-const DEFAULT_TIMEOUT_SECONDS = 60;
 
 type ActionDue = Extract<Command, { type: 'UserTaskActionDue' }>;
 
@@ -98,30 +96,17 @@ function runReminder(state: RunState, ctx: EngineContext, utr: UserTaskRun, node
       throw err;
     }
   }
-  const taskGuid = ctx.newGuid();
-  const taskRun: TaskRun = {
-    id: { wfRunId: state.wfRun.id, taskGuid },
-    taskDefId: { name },
-    attempts: [newAttempt(ctx)],
-    inputVariables,
-    source: {
-      userTaskTrigger: {
-        nodeRunId: nodeRun.id,
-        userTaskEventNumber: utr.events.length,
-        ...(utr.userId ? { userId: utr.userId } : {}),
-        ...(utr.userGroup ? { userGroup: utr.userGroup } : {}),
-      },
-      wfSpecId: ctx.spec.id,
+  const source = {
+    userTaskTrigger: {
+      nodeRunId: nodeRun.id,
+      userTaskEventNumber: utr.events.length,
+      ...(utr.userId ? { userId: utr.userId } : {}),
+      ...(utr.userGroup ? { userGroup: utr.userGroup } : {}),
     },
-    scheduledAt: ctx.now,
-    status: 'TASK_SCHEDULED',
-    timeoutSeconds: task.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS,
-    totalAttempts: 1 + task.retries,
-    ...(task.exponentialBackoff ? { exponentialBackoff: task.exponentialBackoff } : {}),
+    wfSpecId: ctx.spec.id,
   };
-  state.taskRuns[taskGuid] = taskRun;
+  const taskRun = scheduleTaskRun(state, ctx, { name, task, inputVariables, source }, effects);
   utr.events.push({ time: ctx.now, taskExecuted: { taskRun: taskRun.id } });
-  effects.push(dispatch(taskRun, 0));
 }
 
 function resolveQuietly(state: RunState, nodeRun: NodeRun, task: TaskNode): string | undefined {

@@ -31,7 +31,6 @@ import { TaskWorkerGroupService } from '../services/task-worker-group-service.ts
 import { ScheduleService } from '../services/schedule-service.ts';
 import { ScheduleQueue } from '../dispatch/schedule-queue.ts';
 import { MetricsService } from '../services/metrics-service.ts';
-import { RedisRunMetrics } from '../store/redis/run-metrics.ts';
 import { PrometheusEndpoint } from '../api/prometheus.ts';
 import { RedisTaskWorkerGroupStore } from '../store/redis/task-worker-group-store.ts';
 import { buildSecurity } from '../auth/security.ts';
@@ -63,6 +62,7 @@ export function buildEngine(redisUrl: string, config: Pick<Config, 'keyPrefix'>,
     async close() {
       await taskQueues.close();
       await workflowEvents.close();
+      await runs.metrics.flush().catch(() => undefined);
       await Promise.all([redis.quit(), bull.quit()]);
     },
   };
@@ -88,7 +88,7 @@ export function buildServer(redisUrl: string, config: ColtConfig, logger: Logger
   const timerLoop = new TimerLoop(engine.timers, engine.applier, logger, config.timerPollMs, new RetentionExpirer(engine.runs, new RedisRunPruning(engine.redis, engine.keys)));
   const search = buildSearchServices({ ...engine, externalEventService: externalEvents }, config.bookmarkSecret);
   const workerGroups = new TaskWorkerGroupService(new RedisTaskWorkerGroupStore(engine.redis, engine.keys), engine.metadataStore);
-  const runMetrics = new RedisRunMetrics(engine.redis, engine.keys);
+  const runMetrics = engine.runs.metrics;
   const metricsWindows = new MetricsService(runMetrics, metadata);
   const prometheus = new PrometheusEndpoint(runMetrics, engine.bull, engine.keys);
   const schedules = new ScheduleService(engine.redis, engine.keys, new ScheduleQueue(engine.bull, engine.keys), metadata, wfRuns, logger);

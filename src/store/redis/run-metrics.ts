@@ -1,7 +1,8 @@
 // Metrics windows (LittleHorse's MINUTES_5, HOURS_2, DAYS_1): what each committed transition
 // changed in a run — a WfRun or TaskRun started, finished, failed — counted into the windows of its
-// WfSpec version or TaskDef, with latency sums and maxima. Written right after the commit: a crash
-// in between loses a count, never doubles one.
+// WfSpec version or TaskDef, with latency sums and maxima. Counts are added up in memory and written
+// once a second (and on close), one increment per field however many runs moved: a crash loses at most
+// that second's counts, never doubles one.
 import type { Redis } from 'ioredis';
 import { TERMINAL_STATUSES, type TaskRun, type TaskStatus, type WfRun } from '../../engine/types.ts';
 import type { Keys } from '../keys.ts';
@@ -76,43 +77,77 @@ export function windowStart(atMs: number, length: WindowLength): number {
   return Math.floor(atMs / WINDOW_MS[length]) * WINDOW_MS[length];
 }
 
+/** How long counts wait in memory before they are written. */
+const FLUSH_MS = 1_000;
+
+/** Increments and maxima waiting to be written, per key. */
+interface PendingKey { increments: Map<string, number>; maxima: Map<string, number>; expireAt?: number }
+
 export class RedisRunMetrics {
+  private pending = new Map<string, PendingKey>();
+  private flushTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly redis: Redis, private readonly keys: Keys) {}
 
-  async record(tenant: string, events: MetricEvent[]): Promise<void> {
+  /** Adds a commit's events to the counts; they reach Redis within FLUSH_MS. */
+  record(tenant: string, events: MetricEvent[]): void {
     if (events.length === 0) return;
-    const pipeline = this.redis.pipeline();
     for (const e of events) {
       for (const length of Object.keys(WINDOW_MS) as WindowLength[]) {
         const start = windowStart(e.atMs, length);
-        const key = this.keys.metricsWindow(tenant, e.kind, e.subject, length, start);
-        const max = `${key}:max`;
-        pipeline.hincrby(key, e.counter, 1);
+        const window = this.pendingKey(this.keys.metricsWindow(tenant, e.kind, e.subject, length, start));
+        window.expireAt = Math.ceil((start + WINDOW_MS[length] + KEEP_MS[length]) / 1000);
+        increment(window, e.counter, 1);
         if (e.latency) {
-          pipeline.hincrby(key, `${e.latency.name}Sum`, Math.max(0, Math.round(e.latency.ms)));
-          pipeline.hincrby(key, `${e.latency.name}Count`, 1);
-          pipeline.zadd(max, 'GT', Math.max(0, Math.round(e.latency.ms)), e.latency.name);
+          const ms = Math.max(0, Math.round(e.latency.ms));
+          increment(window, `${e.latency.name}Sum`, ms);
+          increment(window, `${e.latency.name}Count`, 1);
+          window.maxima.set(e.latency.name, Math.max(ms, window.maxima.get(e.latency.name) ?? 0));
         }
-        const expireAt = Math.ceil((start + WINDOW_MS[length] + KEEP_MS[length]) / 1000);
-        pipeline.expireat(key, expireAt).expireat(max, expireAt);
       }
-      this.addToTotals(pipeline, tenant, e);
+      this.addToTotals(tenant, e);
+    }
+    this.flushTimer ??= setTimeout(() => void this.flush().catch(() => undefined), FLUSH_MS).unref();
+  }
+
+  /** Writes what has been counted so far. */
+  async flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.size === 0) return;
+    const pending = this.pending;
+    this.pending = new Map();
+    const pipeline = this.redis.pipeline();
+    for (const [key, { increments, maxima, expireAt }] of pending) {
+      for (const [field, by] of increments) pipeline.hincrby(key, field, by);
+      for (const [name, ms] of maxima) pipeline.zadd(`${key}:max`, 'GT', ms, name);
+      if (expireAt !== undefined) {
+        pipeline.expireat(key, expireAt);
+        if (maxima.size > 0) pipeline.expireat(`${key}:max`, expireAt);
+      }
     }
     await pipeline.exec();
   }
 
+  private pendingKey(key: string): PendingKey {
+    let entry = this.pending.get(key);
+    if (!entry) this.pending.set(key, (entry = { increments: new Map(), maxima: new Map() }));
+    return entry;
+  }
+
   /** Running totals: `c|kind|subject|counter`; latencies `h|kind|subject|name|<le>` (cumulative) and `s|kind|subject|name`. */
-  private addToTotals(pipeline: ReturnType<Redis['pipeline']>, tenant: string, e: MetricEvent): void {
-    const key = this.keys.metricsTotals(tenant);
-    pipeline.hincrby(key, totalsField('c', e.kind, e.subject, e.counter), 1);
+  private addToTotals(tenant: string, e: MetricEvent): void {
+    const totals = this.pendingKey(this.keys.metricsTotals(tenant));
+    increment(totals, totalsField('c', e.kind, e.subject, e.counter), 1);
     if (!e.latency) return;
     const ms = Math.max(0, Math.round(e.latency.ms));
-    for (const le of [...LATENCY_BUCKETS_MS.filter((b) => ms <= b), '+Inf']) pipeline.hincrby(key, totalsField('h', e.kind, e.subject, e.latency.name, String(le)), 1);
-    pipeline.hincrby(key, totalsField('s', e.kind, e.subject, e.latency.name), ms);
+    for (const le of [...LATENCY_BUCKETS_MS.filter((b) => ms <= b), '+Inf']) increment(totals, totalsField('h', e.kind, e.subject, e.latency.name, String(le)), 1);
+    increment(totals, totalsField('s', e.kind, e.subject, e.latency.name), ms);
   }
 
   /** Every tenant's running totals, parsed. */
   async totals(): Promise<Array<{ tenant: string; kind: string; subject: string; type: 'c' | 'h' | 's'; name: string; le?: string; value: number }>> {
+    await this.flush();
     // keys.metricsTotals(tenant) is `<prefix>:<tenant>:metricsTotals`; tenants hold no ':'.
     const prefix = `${this.keys.prefix}:`;
     const suffix = this.keys.metricsTotals('').slice(prefix.length); // ':metricsTotals'
@@ -134,6 +169,7 @@ export class RedisRunMetrics {
 
   /** The numbers of windows (oldest first); empty ones included. */
   async windows(tenant: string, kind: MetricKind, subject: string, length: WindowLength, starts: number[]): Promise<WindowNumbers[]> {
+    await this.flush();
     const pipeline = this.redis.pipeline();
     for (const start of starts) {
       const key = this.keys.metricsWindow(tenant, kind, subject, length, start);
@@ -148,4 +184,8 @@ export class RedisRunMetrics {
       return { counts: Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, Number(v)])), max };
     });
   }
+}
+
+function increment(entry: PendingKey, field: string, by: number): void {
+  entry.increments.set(field, (entry.increments.get(field) ?? 0) + by);
 }

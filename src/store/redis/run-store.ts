@@ -35,7 +35,8 @@ export function timerMember(tenant: string, wfRunId: string, timerId: string): s
 export class RedisRunStore {
   private readonly redis: ScriptedRedis;
   /** Metrics windows, counted from each committed transition. */
-  private readonly metrics: RedisRunMetrics;
+  /** The metrics windows this store counts commits into (buffered; see run-metrics.ts). */
+  readonly metrics: RedisRunMetrics;
 
   constructor(redis: Redis, private readonly keys: Keys) {
     this.redis = withScripts(redis);
@@ -89,8 +90,8 @@ export class RedisRunStore {
       ? await callScript(this.redis, 'coltCommitRunAndAdd', [...add.keys, ...keys], [...add.args, ...args])
       : await callScript(this.redis, 'coltCommitRun', keys, args);
     if (result === -1) return false;
-    // Metrics are counts, not state: one lost to a failure here is not worth failing a committed transition.
-    await this.metrics.record(tenant, metricEvents(before?.fields ?? null, fields)).catch(() => undefined);
+    // Metrics are counts, not state: buffered, and written within a second.
+    this.metrics.record(tenant, metricEvents(before?.fields ?? null, fields));
     return true;
   }
 
