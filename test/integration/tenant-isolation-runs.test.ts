@@ -2,12 +2,12 @@
 // claim, complete, save, comment, cancel, inbox search) and workflow events (get, list, await, search).
 // From another tenant, each gets 403 (its key in the wrong tenant) or 404 / an empty page (in its own
 // tenant), names nothing of the other tenant, and changes none of its keys.
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
+import { tenantDigest } from '../support/tenant-digest.ts';
 import { entry, exit, literal, threadSpec, wfSpec } from '../support/spec-builder.ts';
 import { ADMIN_API_KEY, bearer, principalWithKey, putTenant } from '../support/principals.ts';
 
@@ -49,19 +49,7 @@ afterAll(async () => {
   await server.close();
 });
 
-/** Every key of tenant acme and its value, hashed: equal digests mean nothing of acme changed. */
-async function acmeDigest(): Promise<string> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${server.prefix}*acme*`, 'COUNT', 500);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  const hash = createHash('sha256');
-  for (const key of keys.sort()) hash.update(key).update((await redis.dumpBuffer(key)) ?? '');
-  return `${keys.length}:${hash.digest('hex')}`;
-}
+const acmeDigest = () => tenantDigest(redis, server, 'acme');
 
 /** The same requests, sent with the given headers: every read and every change of acme's run objects. */
 function probes(headers: Record<string, string>) {

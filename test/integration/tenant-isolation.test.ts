@@ -1,11 +1,11 @@
 // Tenants under authentication: nothing of one tenant is visible, searchable, countable or mutable from
 // another, on either surface; hostile tenant and object ids get 400 and create no keys.
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
+import { tenantDigest } from '../support/tenant-digest.ts';
 import { chainSpecRequest } from '../support/specs.ts';
 import { ADMIN_API_KEY, asAdmin, bearer, principalWithKey, putTenant } from '../support/principals.ts';
 
@@ -34,19 +34,7 @@ afterAll(async () => {
   await server.close();
 });
 
-/** Every key of tenant acme and its value, hashed: equal digests mean nothing of acme changed. */
-async function acmeDigest(): Promise<string> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${server.prefix}*acme*`, 'COUNT', 500);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
-  const hash = createHash('sha256');
-  for (const key of keys.sort()) hash.update(key).update((await redis.dumpBuffer(key)) ?? '');
-  return `${keys.length}:${hash.digest('hex')}`;
-}
+const acmeDigest = () => tenantDigest(redis, server, 'acme');
 
 async function allKeys(): Promise<string[]> {
   const keys: string[] = [];
