@@ -28,6 +28,10 @@ export class ScheduleQueue {
     });
   }
 
+  async has(tenant: string, id: string): Promise<boolean> {
+    return (await this.queue.getJobScheduler(schedulerId(tenant, id))) !== undefined;
+  }
+
   async remove(tenant: string, id: string): Promise<void> {
     await this.queue.removeJobScheduler(schedulerId(tenant, id));
   }

@@ -82,13 +82,30 @@ export class ScheduleService {
   /** Stops future firings (a firing already under way still starts its WfRun). */
   async deleteScheduledWfRun(tenant: string, id: string): Promise<void> {
     await this.getScheduledWfRun(tenant, id);
-    await this.queue.remove(tenant, id);
+    // The record goes first: a scheduler outliving it (a crash in between) fires into nothing.
     await this.redis.hdel(this.keys.scheduledWfRuns(tenant), id);
+    await this.queue.remove(tenant, id);
   }
 
-  /** Starts this server's share of the firings. */
+  /** Starts this server's share of the firings, and gives back its scheduler to any schedule that lost it. */
   start(): void {
     this.queue.start((data, tickMs) => this.fire(data, tickMs));
+    this.restoreSchedulers().catch((err: unknown) => this.log.warn({ err }, 'could not check the schedulers of ScheduledWfRuns'));
+  }
+
+  /** A crash between storing a schedule and registering its scheduler leaves one that never fires. */
+  async restoreSchedulers(): Promise<void> {
+    const { pattern, tenantOf } = this.keys.allScheduledWfRuns();
+    for await (const batch of this.redis.scanStream({ match: pattern, count: 500 }) as AsyncIterable<string[]>) {
+      for (const key of batch) {
+        for (const json of await this.redis.hvals(key)) {
+          const schedule = JSON.parse(json) as ScheduledWfRun;
+          if (await this.queue.has(tenantOf(key), schedule.id.id)) continue;
+          await this.queue.upsert(tenantOf(key), schedule.id.id, schedule.cronExpression);
+          this.log.info({ tenant: tenantOf(key), scheduledWfRun: schedule.id.id }, 'restored the scheduler of a ScheduledWfRun');
+        }
+      }
+    }
   }
 
   close(): Promise<void> {

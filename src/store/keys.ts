@@ -236,6 +236,12 @@ export class Keys {
     return `${this.prefix}:${tenant}:scheduledWfRuns`;
   }
 
+  /** SCAN pattern of every tenant's ScheduledWfRuns hash, and the tenant of one such key. */
+  allScheduledWfRuns(): { pattern: string; tenantOf: (key: string) => string } {
+    const suffix = ':scheduledWfRuns';
+    return { pattern: `${this.prefix}:*${suffix}`, tenantOf: (key) => key.slice(this.prefix.length + 1, -suffix.length) };
+  }
+
   /** The BullMQ queue whose job schedulers fire every tenant's ScheduledWfRuns. */
   scheduleQueueName(): string {
     return 'schedules';

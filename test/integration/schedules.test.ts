@@ -1,8 +1,12 @@
 // ScheduleWf and ScheduledWfRuns through the REST API, with two servers on one Redis: each cron
 // tick starts exactly one WfRun (id `<schedule>-<tick>`), the first at the next cron time.
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/main/colt.ts';
+import { ScheduleQueue } from '../../src/dispatch/schedule-queue.ts';
+import { Keys } from '../../src/store/keys.ts';
+import { eventually } from '../support/processes.ts';
 import { startTestServer, testConfig } from '../support/server.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { type ApiClient, expectError, expectOk, tenantClients } from '../support/api-client.ts';
@@ -59,6 +63,30 @@ describe('ScheduleWf', () => {
     const afterDelete = (await runIds(api)).length;
     await new Promise((r) => setTimeout(r, 4_500));
     expect((await runIds(api)).length).toBeLessThanOrEqual(afterDelete + 1); // at most a tick already under way
+  });
+
+  it('gives a stored schedule whose scheduler was lost (a crash in between) its scheduler back when a server starts', async () => {
+    const api = client();
+    await put(api, '/wfSpec', wfSpec('nightly', { entrypoint: threadSpec([entry(), exit()], [varDef('region', 'STR', { required: true })]) }));
+    await put(api, '/scheduledWfRun', { id: 'lost', wfSpecName: 'nightly', variables: { region: 'us' }, cronExpression: EVERY_2_SECONDS });
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const queue = new ScheduleQueue(connection, new Keys(server.prefix));
+    const tenant = api.tenant;
+    await queue.remove(tenant, 'lost'); // as if the server died between the record and the scheduler
+    expect(await queue.has(tenant, 'lost')).toBe(false);
+
+    const third = buildServer(testRedisUrl(), testConfig(server.prefix), pino({ level: 'silent' }));
+    third.startLoops();
+    try {
+      await eventually(async () => ((await queue.has(tenant, 'lost')) ? true : undefined), 10_000, 'the scheduler to be restored');
+      await eventually(async () => ((await runIds(api)).some((id) => id.startsWith('lost-')) ? true : undefined), 10_000, 'a restored tick to start a WfRun');
+    } finally {
+      expectOk(await api.delete('/scheduledWfRun/lost'));
+      expect(await queue.has(tenant, 'lost')).toBe(false);
+      await third.close();
+      await queue.close();
+      await connection.quit();
+    }
   });
 
   it('refuses a bad cron expression, missing inputs, unknown WfSpecs and a taken id', async () => {

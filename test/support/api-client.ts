@@ -7,6 +7,7 @@ import type { TestServer } from './server.ts';
 /** Requests to `app` in tenant `tenant`. */
 function clientFor(app: TestServer['app'], tenant: string) {
   return {
+    tenant,
     get: (path: string) => request(app).get(path).set('Tenant-Id', tenant),
     /** POST with `body` as JSON; with no body at all when `body` is left out. */
     post: (path: string, body?: unknown) => {
