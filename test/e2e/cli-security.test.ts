@@ -1,26 +1,23 @@
 // The `colt` CLI administering a server with authentication on: tenants, principals, API keys
 // created, used and revoked.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { ADMIN_API_KEY } from '../support/principals.ts';
-import { startTestServer } from '../support/server.ts';
+import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
 
 const server = startTestServer('cli-security', { authEnabled: true, adminApiKey: ADMIN_API_KEY });
-let http: Server;
+let http: HttpListener;
 let api: string;
 
 const colt = (key: string | undefined, ...args: string[]) => runCli(['--api', api, ...(key ? ['--api-key', key] : []), ...args]);
 
 beforeAll(async () => {
-  http = server.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => http.once('listening', resolve));
-  api = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  http = await serveOverHttp(server.app);
+  api = http.url;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => http.close(resolve));
+  await http.close();
   await server.close();
 });
 

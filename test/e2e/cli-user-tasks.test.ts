@@ -2,19 +2,17 @@
 // group is claimed, commented on, saved, released, claimed by someone else and completed, and the
 // WfRun goes on with the results; a claim on a task someone else holds is refused in one line.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workflow } from '../../src/builder/index.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
 import { eventually } from '../support/processes.ts';
-import { startTestServer } from '../support/server.ts';
+import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
 
 const server = startTestServer('cli-user-tasks');
 const dir = mkdtempSync(join(tmpdir(), 'colt-cli-ut-'));
-let http: Server;
+let http: HttpListener;
 let api: string;
 
 const colt = (...args: string[]) => runCli(['--api', api, ...args]);
@@ -37,13 +35,12 @@ const review = new Workflow('cli-review', (wf) => {
 });
 
 beforeAll(async () => {
-  http = server.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => http.once('listening', resolve));
-  api = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  http = await serveOverHttp(server.app);
+  api = http.url;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => http.close(resolve));
+  await http.close();
   await server.close();
 });
 

@@ -1,19 +1,17 @@
 // The `colt` CLI as its own process against a live Colt server: deploy, run, get, search, list,
 // stop, resume, rescue, postEvent, delete, and the one-line errors (code, status, message; exit 1).
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workflow } from '../../src/builder/index.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
 import { eventually, freePort } from '../support/processes.ts';
-import { startTestServer } from '../support/server.ts';
+import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
 
 const server = startTestServer('cli');
 const dir = mkdtempSync(join(tmpdir(), 'colt-cli-'));
-let http: Server;
+let http: HttpListener;
 let api: string;
 
 const colt = (...args: string[]) => runCli(['--api', api, ...args]);
@@ -48,13 +46,12 @@ const payment = new Workflow('cli-payment', (wf) => {
 });
 
 beforeAll(async () => {
-  http = server.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => http.once('listening', resolve));
-  api = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  http = await serveOverHttp(server.app);
+  api = http.url;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => http.close(resolve));
+  await http.close();
   await server.close();
 });
 

@@ -1,7 +1,5 @@
 // The README's "first workflow" (examples/first-workflow.ts) run verbatim as its own process against
 // a live server, importing Colt by its package name (`colt/builder`, `colt/worker`) as users do.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -12,20 +10,19 @@ import * as worker from '../../workers/sdk/index.ts';
 import { runCli } from '../support/cli.ts';
 import { spawnColt } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
-import { startTestServer } from '../support/server.ts';
+import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
 
 const server = startTestServer('first-workflow');
-let http: Server;
+let http: HttpListener;
 let api: string;
 
 beforeAll(async () => {
-  http = server.app.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  api = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  http = await serveOverHttp(server.app);
+  api = http.url;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => http.close(resolve));
+  await http.close();
   await server.close();
 });
 

@@ -2,7 +2,6 @@
 // is in the matrix the moment it exists), called as each kind of caller, gets exactly the outcome its
 // permission allows: 401 without a valid key, 403 without the grant, anything else with it.
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import { GLOBAL_ONLY_RESOURCES, type ServerAcl } from '../../src/auth/acls.ts';
 import { permissionOf, type OperationPermission } from '../../src/auth/operation-permissions.ts';
 import { RouteTable, type Route } from '../../src/auth/route-table.ts';
 import { chainSpecRequest } from '../support/specs.ts';
-import { startTestServer } from '../support/server.ts';
+import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
 import { ADMIN_API_KEY, asAdmin, bearer, principalWithKey, putTenant } from '../support/principals.ts';
 
 const server = startTestServer('auth-matrix', { authEnabled: true, adminApiKey: ADMIN_API_KEY, pollWaitMs: 300 });
@@ -31,7 +30,7 @@ const GRANTS: Record<Exclude<Kind, 'none' | 'admin'>, Record<string, ServerAcl[]
 };
 const headers: Partial<Record<Kind, Record<string, string>>> = { none: {}, admin: asAdmin };
 
-let http: Server;
+let http: HttpListener;
 let base: string;
 
 beforeAll(async () => {
@@ -39,13 +38,12 @@ beforeAll(async () => {
   for (const [kind, perTenant] of Object.entries(GRANTS)) {
     headers[kind as Kind] = bearer(await principalWithKey(app, kind.replaceAll(' ', '-'), { perTenant }));
   }
-  http = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => http.once('listening', resolve));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  http = await serveOverHttp(app);
+  base = http.url;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => http.close(resolve));
+  await http.close();
   await server.close();
 });
 

@@ -1,7 +1,5 @@
 // Workflows written with the builder, registered over real HTTP with `register()`, and run by a
 // Colt server (real Redis) with real task workers to the result a user expects.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +8,7 @@ import { SUPPORTED_NODE_TYPES } from '../../src/engine/types.ts';
 import { startTaskWorkers, TaskException, type TaskDefinition, type TaskWorker } from '../../workers/sdk/index.ts';
 import { expectOk } from '../support/api-client.ts';
 import { eventually } from '../support/processes.ts';
-import { startTestServer } from '../support/server.ts';
+import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
 
 const server = startTestServer('builder-runs');
 // Task workers serve the default tenant, so these requests carry no Tenant-Id.
@@ -18,7 +16,7 @@ const api = {
   get: (path: string) => request(server.app).get(path),
   post: (path: string, body: object) => request(server.app).post(path).send(body),
 };
-let http: Server;
+let http: HttpListener;
 let baseUrl: string;
 let workers: TaskWorker[] = [];
 
@@ -51,13 +49,12 @@ const TASKS: TaskDefinition[] = [
 
 beforeAll(async () => {
   workers = await startTaskWorkers(server.colt.engine, TASKS, pino({ level: 'silent' }), { concurrency: 5, lockMs: 5_000 });
-  http = server.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => http.once('listening', resolve));
-  baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  http = await serveOverHttp(server.app);
+  baseUrl = http.url;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => http.close(resolve));
+  await http.close();
   await Promise.all(workers.map((w) => w.close()));
   await server.close();
 });

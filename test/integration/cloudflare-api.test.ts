@@ -2,9 +2,7 @@
 // the envelope on every answer, workflows and versions from WfSpecs, instances as WfRuns (create,
 // batch, list, get), status changes (pause, resume, terminate, restart), events as ExternalEvents.
 // Last, the official `cloudflare` client (v7) against a listening server.
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo, Server } from 'node:net';
 import Cloudflare from 'cloudflare';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -12,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { startTaskWorkers, type TaskWorker } from '../../workers/sdk/index.ts';
 import { eventually } from '../support/processes.ts';
-import { startTestServer } from '../support/server.ts';
-import { CLOUDFLARE_TASKS, deployCloudflareSpecs, napSpec } from '../support/cloudflare-specs.ts';
+import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
+import { CLOUDFLARE_TASKS, deployCloudflareSpecs, napSpec, recordingCloudflareClient } from '../support/cloudflare-specs.ts';
 
 const server = startTestServer('cloudflare-api');
 /** The account the task workers serve (Colt's tenant). */
@@ -395,28 +393,18 @@ describe('events', () => {
 });
 
 describe('the official cloudflare client (v7)', () => {
-  let listener: Server;
+  let listener: HttpListener;
   let cf: Cloudflare;
   /** `METHOD path?query` of every request the client sent, retries included. */
   const sent: string[] = [];
   const account_id = ACCOUNT;
 
   beforeAll(async () => {
-    listener = server.app.listen(0, '127.0.0.1');
-    await once(listener, 'listening');
-    const { port } = listener.address() as AddressInfo;
-    cf = new Cloudflare({
-      apiToken: 'any-token',
-      baseURL: `http://127.0.0.1:${port}/client/v4`,
-      fetch: (url: string | URL | Request, init?: RequestInit) => {
-        const u = new URL(String(url));
-        sent.push(`${init?.method ?? 'GET'} ${u.pathname.replace(/^.*\/workflows/, '')}${u.search}`);
-        return fetch(url, init);
-      },
-    });
+    listener = await serveOverHttp(server.app);
+    cf = recordingCloudflareClient(listener.url, sent);
   });
 
-  afterAll(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+  afterAll(() => listener.close());
 
   async function complete(workflow_name: string, id: string) {
     return eventually(async () => {

@@ -1,8 +1,6 @@
 // The official `cloudflare` client (v7) against a code workflow: the example OrderWorkflow
 // (workers/examples) run by real workflow workers, driven through workflows.update/get/list/delete,
 // versions.list/get, instances.create/bulk/list (auto-paging)/get/step, events.create and status.edit.
-import { once } from 'node:events';
-import type { AddressInfo, Server } from 'node:net';
 import Cloudflare from 'cloudflare';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,13 +8,14 @@ import { startWorkflowWorkers, type WorkflowWorkers } from '../../workers/cloudf
 import { EXAMPLE_SCRIPT_NAME, EXAMPLE_WORKFLOWS } from '../../workers/examples/order-workflow.ts';
 import { eventually } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
-import { startTestServer } from '../support/server.ts';
+import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
+import { recordingCloudflareClient } from '../support/cloudflare-specs.ts';
 
 const server = startTestServer('cf-code-client');
 const account_id = 'cf-code-client';
 const workflow_name = 'orders';
 let workers: WorkflowWorkers;
-let listener: Server;
+let listener: HttpListener;
 let cf: Cloudflare;
 /** `METHOD path?query` of every request the client sent, retries included. */
 const sent: string[] = [];
@@ -26,22 +25,12 @@ beforeAll(async () => {
     scriptName: EXAMPLE_SCRIPT_NAME, account: account_id, classes: EXAMPLE_WORKFLOWS, redisUrl: testRedisUrl(),
     keyPrefix: server.prefix, lockMs: 5_000, log: pino({ level: 'silent' }),
   });
-  listener = server.app.listen(0, '127.0.0.1');
-  await once(listener, 'listening');
-  const { port } = listener.address() as AddressInfo;
-  cf = new Cloudflare({
-    apiToken: 'any-token',
-    baseURL: `http://127.0.0.1:${port}/client/v4`,
-    fetch: (url: string | URL | Request, init?: RequestInit) => {
-      const u = new URL(String(url));
-      sent.push(`${init?.method ?? 'GET'} ${u.pathname.replace(/^.*\/workflows/, '')}${u.search}`);
-      return fetch(url, init);
-    },
-  });
+  listener = await serveOverHttp(server.app);
+  cf = recordingCloudflareClient(listener.url, sent);
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => listener.close(() => resolve()));
+  await listener.close();
   await workers.close();
   await server.close();
 });

@@ -1,5 +1,6 @@
 // WfSpecs and task handlers that the Cloudflare-compatible API tests drive: a greeting with a real
 // task, a task that always refuses, a wait for an `approval` event, and a long sleep.
+import Cloudflare from 'cloudflare';
 import request from 'supertest';
 import { expect } from 'vitest';
 import { TaskException, type TaskDefinition } from '../../workers/sdk/index.ts';
@@ -57,4 +58,20 @@ export async function deployCloudflareSpecs(app: TestServer['app'], account: str
     const res = await post('/wfSpec', spec);
     expect(res.status, res.text).toBe(200);
   }
+}
+
+/**
+ * The official `cloudflare` client pointed at a listening Colt (`url` from serveOverHttp), with any
+ * token; it records `METHOD path?query` (path after `/workflows`) of every request it sends, retries included.
+ */
+export function recordingCloudflareClient(url: string, sent: string[]): Cloudflare {
+  return new Cloudflare({
+    apiToken: 'any-token',
+    baseURL: `${url}/client/v4`,
+    fetch: (target: string | URL | Request, init?: RequestInit) => {
+      const u = new URL(String(target));
+      sent.push(`${init?.method ?? 'GET'} ${u.pathname.replace(/^.*\/workflows/, '')}${u.search}`);
+      return fetch(target, init);
+    },
+  });
 }

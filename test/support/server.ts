@@ -1,5 +1,7 @@
 // A Colt server for integration tests: real Redis (the suite's own), a key prefix per test file,
 // the Express app with response validation on.
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { buildServer, type ColtConfig, type ColtServer } from '../../src/main/colt.ts';
@@ -32,5 +34,21 @@ export function startTestServer(name: string, overrides: Partial<ColtConfig> = {
       await deleteKeysWithPrefix(redis, prefix);
       await redis.quit();
     },
+  };
+}
+
+export interface HttpListener {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `app` over real HTTP on a loopback port the OS picks. */
+export async function serveOverHttp(app: TestServer['app']): Promise<HttpListener> {
+  const http = app.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve, reject) => http.close((err) => (err ? reject(err) : resolve()))),
   };
 }
