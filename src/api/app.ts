@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import express, { type Express, type RequestHandler } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
+import { contractValidator } from './contract-validator.ts';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -103,14 +103,7 @@ export function createApp(deps: AppDeps): Express {
 
   if (deps.cloudflare) app.use(cloudflareApi(deps.cloudflare, { bodyLimit: deps.bodyLimit, validateResponses: deps.validateResponses }));
   app.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
-  app.use(
-    OpenApiValidator.middleware({
-      apiSpec: structuredClone(OPENAPI_DOCUMENT) as never,
-      validateRequests: { allowUnknownQueryParameters: false },
-      validateResponses: deps.validateResponses ?? false,
-      validateSecurity: false, // the security gate (auth-middleware.ts) authenticates, before the body is read
-    }),
-  );
+  app.use(contractValidator(OPENAPI_DOCUMENT, deps.validateResponses));
   if (deps.security) app.use(securityRoutes(deps.security));
   app.use(searchRoutes(deps.search)); // before the routes whose `/{name}` would take `/search`
   app.use(taskWorkerGroupRoutes(deps.workerGroups));

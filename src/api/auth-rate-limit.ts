@@ -5,9 +5,7 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
-import type { RedisReply } from 'rate-limit-redis';
-import { failure } from './cloudflare/envelope.ts';
-import { CLOUDFLARE_ACCOUNT, CLOUDFLARE_RATE_LIMITED, ReconnectingRedisStore } from './rate-limit.ts';
+import { answerTooManyRequests, redisCounters } from './rate-limit.ts';
 
 export interface AuthFailureLimitOptions {
   /** Failed authentications (401 answers) one client address may cause per window; 0 turns the limit off. */
@@ -27,17 +25,12 @@ export function authFailureLimit(redis: Redis, options: AuthFailureLimitOptions)
     standardHeaders: false, // the tenant quota's RateLimit headers are the ones callers plan by
     legacyHeaders: false,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
-    store: new ReconnectingRedisStore({
-      prefix: options.keyPrefix,
-      sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
-    }),
+    store: redisCounters(redis, options.keyPrefix),
     handler: (req, res) => {
       const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(options.windowMs / 1000);
       res.setHeader('Retry-After', String(seconds));
-      const message = `too many failed authentications from this address; retry after the time in Retry-After`;
-      if (CLOUDFLARE_ACCOUNT.test(req.path)) res.status(429).json(failure(CLOUDFLARE_RATE_LIMITED, message));
-      else res.status(429).json({ code: 'RESOURCE_EXHAUSTED', message });
+      answerTooManyRequests(req, res, 'too many failed authentications from this address; retry after the time in Retry-After');
     },
   });
 }

@@ -1,14 +1,14 @@
 // Per-tenant request quotas, counted in Redis so that they hold across every server replica.
 // A tenant over its quota gets 429 with `Retry-After`; the Cloudflare surface answers in its envelope.
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit, type ClientRateLimitInfo, type Options } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { failure } from './cloudflare/envelope.ts';
 
 /** Cloudflare's code for "please wait and consider throttling your request speed". */
-export const CLOUDFLARE_RATE_LIMITED = 971;
-export const CLOUDFLARE_ACCOUNT = /^(?:\/client\/v4)?\/accounts\/([^/]+)\//;
+const CLOUDFLARE_RATE_LIMITED = 971;
+const CLOUDFLARE_ACCOUNT = /^(?:\/client\/v4)?\/accounts\/([^/]+)\//;
 
 export interface RateLimitOptions {
   /** Requests one tenant may make per window; 0 turns the quota off. */
@@ -26,16 +26,25 @@ export function tenantRateLimit(redis: Redis, options: RateLimitOptions): Reques
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: rateLimitTenant,
-    store: new ReconnectingRedisStore({
-      prefix: options.keyPrefix,
-      sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
-    }),
+    store: redisCounters(redis, options.keyPrefix),
     handler: (req, res, _next, limiter) => {
-      const message = `tenant '${rateLimitTenant(req)}' made more than ${limiter.limit} requests in ${limiter.windowMs / 1000} s; retry after the time in Retry-After`;
-      if (CLOUDFLARE_ACCOUNT.test(req.path)) res.status(429).json(failure(CLOUDFLARE_RATE_LIMITED, message));
-      else res.status(429).json({ code: 'RESOURCE_EXHAUSTED', message });
+      answerTooManyRequests(req, res, `tenant '${rateLimitTenant(req)}' made more than ${limiter.limit} requests in ${limiter.windowMs / 1000} s; retry after the time in Retry-After`);
     },
   });
+}
+
+/** Counters in Redis under `prefix`, shared by every replica. */
+export function redisCounters(redis: Redis, prefix: string): RedisStore {
+  return new ReconnectingRedisStore({
+    prefix,
+    sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+  });
+}
+
+/** 429, in the Cloudflare envelope on that surface and as RESOURCE_EXHAUSTED on the LittleHorse one. */
+export function answerTooManyRequests(req: Request, res: Response, message: string): void {
+  if (CLOUDFLARE_ACCOUNT.test(req.path)) res.status(429).json(failure(CLOUDFLARE_RATE_LIMITED, message));
+  else res.status(429).json({ code: 'RESOURCE_EXHAUSTED', message });
 }
 
 /**
@@ -43,7 +52,7 @@ export function tenantRateLimit(redis: Redis, options: RateLimitOptions): Reques
  * rejected and the quota would never count again. This store reloads the script after any failure, and
  * while Redis is unreachable it lets requests through uncounted: their routes answer 503 on their own.
  */
-export class ReconnectingRedisStore extends RedisStore {
+class ReconnectingRedisStore extends RedisStore {
   override async init(options: Options): Promise<void> {
     await super.init(options).catch(() => undefined); // loaded again on the first request
   }

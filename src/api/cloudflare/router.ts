@@ -2,7 +2,7 @@
 // validator, routes and error middleware, under `/client/v4/...` and `/accounts/...`. Routes are thin.
 import { readFileSync } from 'node:fs';
 import express, { Router, type Request, type RequestHandler } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
+import { contractValidator } from '../contract-validator.ts';
 import { parse as parseYaml } from 'yaml';
 import { ColtError } from '../../errors.ts';
 import { checkName } from '../../ids.ts';
@@ -39,14 +39,7 @@ export function cloudflareApi(services: CloudflareServices, options: CloudflareA
   // Any JSON value is a body here (an event payload may be a string or a number). Cloudflare's payload
   // limit (1 MiB, checked in the services) sets the body limit here, not Colt's own body limit.
   surface.use(express.json({ limit: CLOUDFLARE_BODY_BYTES, strict: false }));
-  surface.use(
-    OpenApiValidator.middleware({
-      apiSpec: structuredClone(CLOUDFLARE_OPENAPI_DOCUMENT) as never,
-      validateRequests: { allowUnknownQueryParameters: false },
-      validateResponses: options.validateResponses ?? false,
-      validateSecurity: false, // the security gate (auth-middleware.ts) authenticates, before the body is read
-    }),
-  );
+  surface.use(contractValidator(CLOUDFLARE_OPENAPI_DOCUMENT, options.validateResponses));
   surface.use(workflowRoutes(services.workflows));
   surface.use(terminationRoutes(services.terminations)); // before `/instances/:instance_id`
   surface.use(deletionRoutes(services.deletions));
