@@ -3,7 +3,7 @@
 // it should have, and a commit removes the entries its changed fields lost and adds those they gained.
 import { TERMINAL_STATUSES, SUPPORTED_NODE_TYPES, type ExternalEvent, type NodeRun, type TaskRun, type Variable, type VariableValue, type WfRun, type WfSpec, type WorkflowEvent } from '../../engine/types.ts';
 import type { Keys } from '../keys.ts';
-import { EVENT, NODE, TASK, USER_TASK, VARIABLE, WF_EVENT, WF_RUN } from './run-serde.ts';
+import { EVENT, NODE, TASK, USER_TASK, VARIABLE, WF_EVENT, WF_RUN, type ChangedObject } from './run-serde.ts';
 import type { UserTaskRun } from '../../engine/user-task-types.ts';
 import { userTaskRunEntries } from './user-task-index.ts';
 
@@ -24,13 +24,12 @@ export function searchableIn(spec: WfSpec | undefined, wfRun: WfRun): IndexConte
   };
 }
 
-/** The index writes that take a run from its stored fields to the changed ones (`[field, json, ...]`). */
-export function indexChanges(ctx: IndexContext, before: Map<string, string> | null, changed: string[]): IndexOps {
+/** The index writes that take a run from its stored objects to the changed ones. */
+export function indexChanges(ctx: IndexContext, changes: ChangedObject[]): IndexOps {
   const ops: IndexOps = { zadd: [], zrem: [] };
-  for (let i = 0; i < changed.length; i += 2) {
-    const field = changed[i]!;
-    const old = new Map(entriesOfField(ctx, field, before?.get(field)).map((e) => [`${e[0]}\n${e[2]}`, e]));
-    for (const entry of entriesOfField(ctx, field, changed[i + 1])) {
+  for (const { field, before, after } of changes) {
+    const old = new Map(entriesOfObject(ctx, field, before).map((e) => [`${e[0]}\n${e[2]}`, e]));
+    for (const entry of entriesOfObject(ctx, field, after)) {
       const id = `${entry[0]}\n${entry[2]}`;
       if (old.get(id)?.[1] !== entry[1]) ops.zadd.push(entry);
       old.delete(id);
@@ -42,18 +41,18 @@ export function indexChanges(ctx: IndexContext, before: Map<string, string> | nu
 
 /** Every index entry of a stored run (to remove them all when it is deleted). */
 export function allEntries(ctx: IndexContext, fields: Map<string, string>): IndexEntry[] {
-  return [...fields].flatMap(([field, json]) => entriesOfField(ctx, field, json));
+  return [...fields].flatMap(([field, json]) => entriesOfObject(ctx, field, JSON.parse(json)));
 }
 
-function entriesOfField(ctx: IndexContext, field: string, json: string | undefined): IndexEntry[] {
-  if (json === undefined) return [];
-  if (field === WF_RUN) return wfRunEntries(ctx, JSON.parse(json) as WfRun);
-  if (field.startsWith(NODE)) return nodeRunEntries(ctx, JSON.parse(json) as NodeRun);
-  if (field.startsWith(VARIABLE)) return variableEntries(ctx, JSON.parse(json) as Variable);
-  if (field.startsWith(TASK)) return taskRunEntries(ctx, JSON.parse(json) as TaskRun);
-  if (field.startsWith(EVENT)) return externalEventEntries(ctx, JSON.parse(json) as ExternalEvent);
-  if (field.startsWith(USER_TASK)) return userTaskRunEntries(ctx.keys, ctx.tenant, JSON.parse(json) as UserTaskRun);
-  if (field.startsWith(WF_EVENT)) return workflowEventEntries(ctx, JSON.parse(json) as WorkflowEvent);
+function entriesOfObject(ctx: IndexContext, field: string, object: unknown): IndexEntry[] {
+  if (object === undefined) return [];
+  if (field === WF_RUN) return wfRunEntries(ctx, object as WfRun);
+  if (field.startsWith(NODE)) return nodeRunEntries(ctx, object as NodeRun);
+  if (field.startsWith(VARIABLE)) return variableEntries(ctx, object as Variable);
+  if (field.startsWith(TASK)) return taskRunEntries(ctx, object as TaskRun);
+  if (field.startsWith(EVENT)) return externalEventEntries(ctx, object as ExternalEvent);
+  if (field.startsWith(USER_TASK)) return userTaskRunEntries(ctx.keys, ctx.tenant, object as UserTaskRun);
+  if (field.startsWith(WF_EVENT)) return workflowEventEntries(ctx, object as WorkflowEvent);
   return [];
 }
 

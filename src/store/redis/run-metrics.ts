@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import { TERMINAL_STATUSES, type TaskRun, type TaskStatus, type WfRun } from '../../engine/types.ts';
 import type { Keys } from '../keys.ts';
-import { TASK, WF_RUN } from './run-serde.ts';
+import { TASK, WF_RUN, type ChangedObject } from './run-serde.ts';
 
 export type WindowLength = 'MINUTES_5' | 'HOURS_2' | 'DAYS_1';
 export const WINDOW_MS: Record<WindowLength, number> = { MINUTES_5: 300_000, HOURS_2: 7_200_000, DAYS_1: 86_400_000 };
@@ -28,14 +28,12 @@ export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5
 const FIELD_SEPARATOR = '|';
 const totalsField = (...parts: string[]) => parts.join(FIELD_SEPARATOR);
 
-/** The metric events of a commit: the changed fields (`[field, json, ...]`) against the stored ones. */
-export function metricEvents(before: Map<string, string> | null, changed: string[]): MetricEvent[] {
+/** The metric events of a commit's changed objects. */
+export function metricEvents(changes: ChangedObject[]): MetricEvent[] {
   const events: MetricEvent[] = [];
-  for (let i = 0; i < changed.length; i += 2) {
-    const field = changed[i]!;
-    const old = before?.get(field);
-    if (field === WF_RUN) events.push(...wfRunEvents(old === undefined ? null : (JSON.parse(old) as WfRun), JSON.parse(changed[i + 1]!) as WfRun));
-    else if (field.startsWith(TASK)) events.push(...taskRunEvents(old === undefined ? null : (JSON.parse(old) as TaskRun), JSON.parse(changed[i + 1]!) as TaskRun));
+  for (const { field, before, after } of changes) {
+    if (field === WF_RUN) events.push(...wfRunEvents((before ?? null) as WfRun | null, after as WfRun));
+    else if (field.startsWith(TASK)) events.push(...taskRunEvents((before ?? null) as TaskRun | null, after as TaskRun));
   }
   return events;
 }

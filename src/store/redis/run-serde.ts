@@ -51,6 +51,19 @@ export function fromFields(raw: Record<string, string>): { state: RunState; vers
 }
 
 /** The fields of `after` that differ from `before` (deleted objects never happen within a run). */
+/** One changed field of a commit, its stored and its new object parsed once, for indexes and metrics. */
+export interface ChangedObject { field: string; before: unknown; after: unknown }
+
+export function parseChanges(stored: Map<string, string> | null, changed: string[]): ChangedObject[] {
+  const changes: ChangedObject[] = [];
+  for (let i = 0; i < changed.length; i += 2) {
+    const field = changed[i]!;
+    const old = stored?.get(field);
+    changes.push({ field, before: old === undefined ? undefined : JSON.parse(old), after: JSON.parse(changed[i + 1]!) });
+  }
+  return changes;
+}
+
 export function changedFields(before: Map<string, string> | null, after: RunState): string[] {
   const changed: string[] = [];
   for (const [field, json] of toFields(after)) {

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { ExternalEvent, LHStatus, RunState, WfRun, WfSpec, WfSpecId } from '../../engine/types.ts';
 import type { CapturedAdd } from '../../dispatch/fused-add.ts';
 import type { Keys } from '../keys.ts';
-import { changedFields, fromFields, WF_EVENT } from './run-serde.ts';
+import { changedFields, fromFields, parseChanges, WF_EVENT } from './run-serde.ts';
 import { allEntries, indexChanges, searchableIn, type IndexContext } from './run-indexes.ts';
 import { metricEvents, RedisRunMetrics } from './run-metrics.ts';
 import { callScript, withScripts, type ScriptedRedis } from './scripts.ts';
@@ -59,7 +59,8 @@ export class RedisRunStore {
     const wfRunId = after.wfRun.id;
     const { outbox = [], timers = [], add } = writes;
     const fields = changedFields(before?.fields ?? null, after);
-    const index = indexChanges(this.indexContext(tenant, writes.spec, after.wfRun), before?.fields ?? null, fields);
+    const changes = parseChanges(before?.fields ?? null, fields);
+    const index = indexChanges(this.indexContext(tenant, writes.spec, after.wfRun), changes);
     const patch = {
       fields,
       outbox: outbox.flatMap((e) => [e.jobId, JSON.stringify(e.effect)]),
@@ -91,7 +92,7 @@ export class RedisRunStore {
       : await callScript(this.redis, 'coltCommitRun', keys, args);
     if (result === -1) return false;
     // Metrics are counts, not state: buffered, and written within a second.
-    this.metrics.record(tenant, metricEvents(before?.fields ?? null, fields));
+    this.metrics.record(tenant, metricEvents(changes));
     return true;
   }
 
