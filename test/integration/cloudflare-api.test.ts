@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { startTaskWorkers, type TaskWorker } from '../../workers/sdk/index.ts';
 import { eventually } from '../support/processes.ts';
 import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
-import { CLOUDFLARE_TASKS, deployCloudflareSpecs, napSpec, recordingCloudflareClient } from '../support/cloudflare-specs.ts';
+import { CLOUDFLARE_TASKS, deployCloudflareSpecs, napSpec, cloudflareRoutes, recordingCloudflareClient } from '../support/cloudflare-specs.ts';
 
 const server = startTestServer('cloudflare-api');
 /** The account the task workers serve (Colt's tenant). */
@@ -36,20 +36,7 @@ async function freshAccount(): Promise<string> {
   return account;
 }
 
-const api = (account: string = ACCOUNT, prefix = '/client/v4') => {
-  const url = (path: string) => `${prefix}/accounts/${account}/workflows${path}`;
-  return {
-    get: (path: string) => request(server.app).get(url(path)),
-    /** POST with `body` as JSON (any JSON value); with no body at all when it is left out. */
-    post: (path: string, body?: unknown) => {
-      const req = request(server.app).post(url(path));
-      return body === undefined ? req : req.type('json').send(JSON.stringify(body));
-    },
-    put: (path: string, body: object) => request(server.app).put(url(path)).send(body),
-    patch: (path: string, body: object) => request(server.app).patch(url(path)).send(body),
-    delete: (path: string) => request(server.app).delete(url(path)),
-  };
-};
+const api = (account: string = ACCOUNT, prefix = '/client/v4') => cloudflareRoutes(server.app, account, prefix);
 
 /** A success envelope; returns its `result`. */
 function ok(res: request.Response): any {

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWorkflowWorkers, WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowWorkers } from '../../workers/cloudflare/index.ts';
-import { napSpec } from '../support/cloudflare-specs.ts';
+import { napSpec, cloudflareRoutes } from '../support/cloudflare-specs.ts';
 import { eventually } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
@@ -35,14 +35,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const url = (path: string) => `/client/v4/accounts/${ACCOUNT}/workflows${path}`;
-const api = {
-  get: (path: string) => request(server.app).get(url(path)),
-  delete: (path: string) => request(server.app).delete(url(path)),
-  post: (path: string, body: unknown) => request(server.app).post(url(path)).type('json').send(JSON.stringify(body)),
-  put: (path: string, body?: object) => request(server.app).put(url(path)).send(body),
-  patch: (path: string, body: object) => request(server.app).patch(url(path)).send(body),
-};
+const api = cloudflareRoutes(server.app, ACCOUNT);
 
 function ok(res: request.Response): any {
   expect(res.status, res.text).toBe(200);

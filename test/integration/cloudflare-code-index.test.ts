@@ -10,6 +10,7 @@ import { startWorkflowWorkers, WorkflowEntrypoint, type WorkflowEvent, type Work
 import { eventually } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
+import { cloudflareRoutes } from '../support/cloudflare-specs.ts';
 
 const server = startTestServer('cf-code-index');
 const ACCOUNT = 'cf-index';
@@ -39,14 +40,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const url = (path: string) => `/client/v4/accounts/${ACCOUNT}/workflows${path}`;
-const api = {
-  get: (path: string) => request(server.app).get(url(path)),
-  post: (path: string, body: unknown) => request(server.app).post(url(path)).type('json').send(JSON.stringify(body)),
-  put: (path: string, body: object) => request(server.app).put(url(path)).send(body),
-  patch: (path: string, body: object) => request(server.app).patch(url(path)).send(body),
-  delete: (path: string) => request(server.app).delete(url(path)),
-};
+const api = cloudflareRoutes(server.app, ACCOUNT);
 
 function ok(res: request.Response): any {
   expect(res.status, res.text).toBe(200);

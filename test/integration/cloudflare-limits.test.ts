@@ -8,6 +8,7 @@ import { startWorkflowWorkers, WorkflowEntrypoint, type WorkflowEvent, type Work
 import { eventually } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
+import { cloudflareRoutes } from '../support/cloudflare-specs.ts';
 
 const server = startTestServer('cf-limits');
 const ACCOUNT = 'cf-limits';
@@ -43,12 +44,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const url = (path: string) => `/client/v4/accounts/${ACCOUNT}/workflows${path}`;
-const api = {
-  get: (path: string) => request(server.app).get(url(path)),
-  post: (path: string, body: unknown) => request(server.app).post(url(path)).type('json').send(JSON.stringify(body)),
-  put: (path: string, body: object) => request(server.app).put(url(path)).send(body),
-};
+const api = cloudflareRoutes(server.app, ACCOUNT);
 
 function ok(res: request.Response): any {
   expect(res.status, res.text).toBe(200);
@@ -107,7 +103,7 @@ it('instance_id: 100 characters of [a-zA-Z0-9-_] are taken; 101, a leading "-" o
   refused(await api.post('/listens/instances', { instance_id: 'has.dot' }), /instance_id/);
   refused(await api.post('/listens/instances/batch', [{ instance_id: 'fine' }, { instance_id: 'not fine' }]), /instance_id/);
   // Without an id (and even without a body), the instance gets a UUID.
-  expect(ok(await request(server.app).post(url('/listens/instances'))).id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  expect(ok(await api.post('/listens/instances')).id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 });
 
 it('event type: 100 characters of the name pattern are taken; 101, a leading "-" or another character are refused', async () => {

@@ -75,3 +75,19 @@ export function recordingCloudflareClient(url: string, sent: string[]): Cloudfla
     },
   });
 }
+
+/** supertest calls to the Cloudflare surface of `app`, for one account, under `/client/v4` or bare `/accounts`. */
+export function cloudflareRoutes(app: TestServer['app'], account: string, prefix = '/client/v4') {
+  const url = (path: string) => `${prefix}/accounts/${account}/workflows${path}`;
+  return {
+    get: (path: string) => request(app).get(url(path)),
+    /** POST with `body` as JSON (any JSON value); with no body at all when it is left out. */
+    post: (path: string, body?: unknown) => {
+      const req = request(app).post(url(path));
+      return body === undefined ? req : req.type('json').send(JSON.stringify(body));
+    },
+    put: (path: string, body?: object) => request(app).put(url(path)).send(body),
+    patch: (path: string, body: object) => request(app).patch(url(path)).send(body),
+    delete: (path: string) => request(app).delete(url(path)),
+  };
+}
