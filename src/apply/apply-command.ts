@@ -4,11 +4,13 @@ import type { Logger } from 'pino';
 import { alreadyExists, ColtError, notFound } from '../errors.ts';
 import { MissingTaskDefError, type Command, type Effect } from '../engine/commands.ts';
 import { failure } from '../engine/failures.ts';
+import { checkParentWfRun } from '../engine/parent-wf-specs.ts';
 import { advanceInPlace } from '../engine/reducer.ts';
 import type { RunState, WfSpec } from '../engine/types.ts';
 import { newGuid } from '../ids.ts';
 import { jobIdOf, type TaskEffect, type TaskQueues } from '../dispatch/task-queues.ts';
-import type { LoadedRun, RedisRunStore } from '../store/redis/run-store.ts';
+import type { AncestorWrite, LoadedRun, RedisRunStore } from '../store/redis/run-store.ts';
+import { changedInherited, loadInherited, type InheritedScope } from './inherited-variables.ts';
 import type { Definitions } from './definitions.ts';
 import type { RedisCorrelatedEventStore } from '../store/redis/correlated-event-store.ts';
 import { Correlator } from './correlations.ts';
@@ -52,7 +54,9 @@ export class CommandApplier {
     const extraTaskDefs = new Set<string>();
     let withEvents = command;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const outcome = await this.transition(tenant, null, spec, withEvents, extraTaskDefs);
+      const inherited = await loadInherited(this.deps.runs, tenant, command.parentWfRunId, spec);
+      const run = inherited ? { ...withEvents, inherited: inherited.variables } : withEvents;
+      const outcome = await this.transition(tenant, null, spec, run, extraTaskDefs, inherited);
       if (outcome === 'conflict') {
         const waiting = await this.deps.runs.eventsWaitingFor(tenant, command.wfRunId);
         if (waiting === null) throw alreadyExists(`WfRun ${command.wfRunId} already exists`);
@@ -69,7 +73,9 @@ export class CommandApplier {
       const loaded = await this.deps.runs.load(tenant, wfRunId);
       if (!loaded) throw notFound(`WfRun ${wfRunId} does not exist`);
       const spec = await this.deps.definitions.wfSpec(tenant, loaded.state.wfRun.wfSpecId);
-      const outcome = await this.transition(tenant, loaded, spec, command, extraTaskDefs);
+      const inherited = await loadInherited(this.deps.runs, tenant, loaded.state.wfRun.parentWfRunId, spec);
+      if (inherited) loaded.state.inherited = inherited.variables;
+      const outcome = await this.transition(tenant, loaded, spec, command, extraTaskDefs, inherited);
       if (typeof outcome === 'object') return outcome;
     }
     throw new ColtError('UNAVAILABLE', `WfRun ${wfRunId} is changing too fast; try again`);
@@ -90,7 +96,7 @@ export class CommandApplier {
    * asked for a TaskDef it did not have (now added to `extraTaskDefs`).
    */
   private async transition(
-    tenant: string, loaded: LoadedRun | null, spec: WfSpec, command: Command, extraTaskDefs: Set<string>,
+    tenant: string, loaded: LoadedRun | null, spec: WfSpec, command: Command, extraTaskDefs: Set<string>, inherited?: InheritedScope,
   ): Promise<RunState | 'conflict' | 'retry'> {
     const taskDefs = await this.deps.definitions.taskDefsOf(tenant, spec, extraTaskDefs);
     let transition;
@@ -108,18 +114,26 @@ export class CommandApplier {
       ...(await eventRetentionTimers(tenant, loaded, state, this.deps.externalEventDefs)),
     ];
     const effects = transition.effects.filter((e): e is SentEffect => e.type !== 'ArmTimer');
+    const ancestors = inherited ? await this.ancestorWrites(tenant, inherited, state) : [];
     // Timers are armed by the commit itself. One task to send (the common case): enqueue it inside
     // the commit script. Otherwise effects ride the outbox and are sent after the commit (the
     // sweeper re-sends what a crash left unsent).
     const [only, ...more] = effects;
     if (only?.type === 'DispatchTask' && more.length === 0) {
       const add = await this.deps.taskQueues.captureSend(tenant, only);
-      return (await this.deps.runs.commit(tenant, loaded, state, { timers, add, spec })) ? state : 'conflict';
+      return (await this.deps.runs.commit(tenant, loaded, state, { timers, add, spec, ancestors })) ? state : 'conflict';
     }
     const outbox = effects.map((effect) => ({ jobId: effectId(effect), effect }));
-    if (!(await this.deps.runs.commit(tenant, loaded, state, { outbox, timers, spec }))) return 'conflict';
+    if (!(await this.deps.runs.commit(tenant, loaded, state, { outbox, timers, spec, ancestors }))) return 'conflict';
     if (effects.length > 0) await this.sendCommitted(tenant, state.wfRun.id, outbox);
     return state;
+  }
+
+  /** The inherited variables the transition changed, with the WfSpec of each ancestor written (for its indexes). */
+  private async ancestorWrites(tenant: string, inherited: InheritedScope, state: RunState): Promise<AncestorWrite[]> {
+    return Promise.all(changedInherited(inherited, state).map(async (write) => (
+      { ...write, spec: await this.deps.definitions.wfSpec(tenant, write.ancestor.wfRun.wfSpecId) }
+    )));
   }
 
   /** The command is committed whatever happens here: what cannot be sent now, the sweeper sends later. */
@@ -132,14 +146,19 @@ export class CommandApplier {
     }
   }
 
-  /** Creates the child WfRun; a child that cannot start (unknown WfSpec, bad inputs) fails its parent's wait. */
+  /**
+   * Creates the child WfRun; a child that cannot start (unknown WfSpec, bad inputs, a WfSpec whose
+   * parentWfSpec is another) fails its parent's wait.
+   */
   private async startChild(tenant: string, e: Extract<Effect, { type: 'StartChildWfRun' }>): Promise<void> {
     try {
       const spec = await this.deps.definitions.resolveWfSpec(tenant, e.wfSpecName, e.majorVersion === undefined ? {} : { majorVersion: e.majorVersion });
+      // A WfSpec that names a parent WfSpec runs only as the child of a run of that one.
+      if (spec.parentWfSpec) checkParentWfRun(spec, e.parentWfRunId, await this.deps.runs.wfRunOf(tenant, e.parentWfRunId));
       await this.runWf(tenant, spec, { type: 'RunWf', wfRunId: e.childWfRunId, variables: e.variables, parentWfRunId: e.parentWfRunId });
     } catch (err) {
       if (err instanceof ColtError && err.code === 'ALREADY_EXISTS') return; // sent before
-      if (!(err instanceof ColtError) || (err.code !== 'NOT_FOUND' && err.code !== 'INVALID_ARGUMENT')) throw err;
+      if (!(err instanceof ColtError) || !['NOT_FOUND', 'INVALID_ARGUMENT', 'FAILED_PRECONDITION'].includes(err.code)) throw err;
       const result = { status: 'ERROR' as const, failure: failure('VAR_SUB_ERROR', `child WfRun could not start: ${err.message}`) };
       await this.notifyParent(tenant, { type: 'NotifyParentWfRun', parentWfRunId: e.parentWfRunId, childWfRunId: e.childWfRunId, result });
     }

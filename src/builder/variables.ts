@@ -106,7 +106,7 @@ export class WfRunVariable<T extends PrimitiveType = PrimitiveType> extends Oper
     return this.withAccessLevel('PUBLIC_VAR');
   }
 
-  /** The parent WfRun's variable of the same name (needs a parent WfSpec, which Colt does not support yet). */
+  /** The parent WfRun's entrypoint variable of the same name (needs `withParentWfSpec` on the workflow). */
   asInherited(): this {
     return this.withAccessLevel('INHERITED_VAR');
   }

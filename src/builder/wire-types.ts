@@ -22,6 +22,7 @@ export type PutWfSpecJson = {
   entrypointThreadName: string;
   allowedUpdates: AllowedUpdates;
   retentionPolicy?: { secondsAfterWfTermination: number };
+  parentWfSpec?: { wfSpecName: string; wfSpecMajorVersion: number };
 };
 
 export type { Edge };

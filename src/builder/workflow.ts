@@ -14,6 +14,7 @@ export class Workflow {
   private readonly taskDefaults: TaskDefaults = { timeoutSeconds: 0, retries: 0 };
   private allowedUpdates: AllowedUpdates = 'ALL_UPDATES';
   private retentionSeconds: number | undefined;
+  private parentWfSpec: { wfSpecName: string; wfSpecMajorVersion: number } | undefined;
 
   /** `entrypoint` builds the entrypoint thread; it runs again on every `compile()`. */
   constructor(readonly name: string, private readonly entrypoint: ThreadFunc) {
@@ -51,6 +52,15 @@ export class Workflow {
     return this;
   }
 
+  /**
+   * Makes every run of this workflow a child WfRun of a run of `wfSpecName` (that major version),
+   * whose entrypoint variables `asInherited()` variables read and write.
+   */
+  withParentWfSpec(wfSpecName: string, majorVersion = 0): this {
+    this.parentWfSpec = { wfSpecName, wfSpecMajorVersion: majorVersion };
+    return this;
+  }
+
   /** The PutWfSpecRequest body, exactly as `POST /wfSpec` takes it. */
   compile(): PutWfSpecJson {
     const threadSpecs = new Compilation({ ...this.taskDefaults }).compile(ENTRYPOINT_THREAD, this.entrypoint);
@@ -60,6 +70,7 @@ export class Workflow {
       entrypointThreadName: ENTRYPOINT_THREAD,
       allowedUpdates: this.allowedUpdates,
       ...(this.retentionSeconds === undefined ? {} : { retentionPolicy: { secondsAfterWfTermination: this.retentionSeconds } }),
+      ...(this.parentWfSpec ? { parentWfSpec: { ...this.parentWfSpec } } : {}),
     };
   }
 

@@ -1,6 +1,6 @@
 // What can happen to a WfRun (commands in) and what the engine asks the outside world to do (effects out).
 import type { UserTaskCommand, UserTaskTimerCommand } from './user-task-commands.ts';
-import type { ChildWfRunResult, ExternalEvent, ScheduledTask, TaskDef, TaskError, TaskException, VariableValue, WfSpec } from './types.ts';
+import type { ChildWfRunResult, ExternalEvent, ScheduledTask, TaskDef, TaskError, TaskException, Variable, VariableValue, WfSpec } from './types.ts';
 
 export type ReportedTaskStatus = 'TASK_SUCCESS' | 'TASK_FAILED' | 'TASK_EXCEPTION';
 
@@ -12,6 +12,8 @@ export type Command =
       parentWfRunId?: string;
       /** ExternalEvents posted before the WfRun existed, which it takes in. */
       externalEvents?: ExternalEvent[];
+      /** The ancestors' variables its INHERITED_VAR declarations name (see RunState.inherited). */
+      inherited?: Record<string, Variable>;
     }
   | { type: 'TaskClaimed'; taskGuid: string; attemptNumber: number; taskWorkerId: string; taskWorkerVersion?: string }
   | {

@@ -5,7 +5,7 @@ import { resolveAssignment } from './assignments.ts';
 import { NodeFailureError, varSubError } from './failures.ts';
 import { updateJsonPath } from './json-path.ts';
 import { isMutationType, operate } from './operations.ts';
-import { findVariable, nodeOutput, threadRun, variableKey } from './run-state.ts';
+import { findVariable, isInherited, nodeOutput, threadRun, variableKey } from './run-state.ts';
 import { threadSpecOf } from './spec.ts';
 import type { NodeRun, PrimitiveType, RunState, Variable, VariableMutation, VariableValue, WfSpec } from './types.ts';
 import { castImplicitly, isNull, ValueError } from './values.ts';
@@ -19,8 +19,14 @@ export function applyMutations(
   // The buffer is a copy-on-write view of the state: only the written variables are new objects.
   let view = state;
   for (const mutation of mutations) view = withMutation(view, spec, source, mutation);
-  for (const [key, variable] of Object.entries(view.variables)) {
-    const original = state.variables[key];
+  copyValues(view.variables, state.variables);
+  copyValues(view.inherited ?? {}, state.inherited ?? {});
+}
+
+/** The buffered values into the state's own Variable objects (only those the buffer replaced). */
+function copyValues(buffered: Record<string, Variable>, into: Record<string, Variable>): void {
+  for (const [key, variable] of Object.entries(buffered)) {
+    const original = into[key];
     if (original && original !== variable) original.value = variable.value;
   }
 }
@@ -29,9 +35,10 @@ function withMutation(view: RunState, spec: WfSpec, source: NodeRun, m: Variable
   try {
     const variable = findVariable(view, source.id.threadRunNumber, m.lhsName);
     if (!variable) throw new ValueError('the variable is not in scope');
-    const value = mutatedValue(variable, rhsOf(view, source, m), declaredType(view, spec, variable), m);
+    const mutated = { ...variable, value: mutatedValue(variable, rhsOf(view, source, m), declaredType(view, spec, variable), m) };
+    if (isInherited(view, variable)) return { ...view, inherited: { ...view.inherited, [variable.id.name]: mutated } };
     const key = variableKey(variable.id.threadRunNumber, variable.id.name);
-    return { ...view, variables: { ...view.variables, [key]: { ...variable, value } } };
+    return { ...view, variables: { ...view.variables, [key]: mutated } };
   } catch (err) {
     const problem = err instanceof ValueError || err instanceof NodeFailureError ? err.message : undefined;
     if (problem === undefined) throw err;
@@ -63,9 +70,12 @@ function rhsOf(view: RunState, source: NodeRun, m: VariableMutation): VariableVa
   return m.nodeOutput?.jsonpath ? resolveAssignment(view, thread, { literalValue: output, jsonPath: m.nodeOutput.jsonpath }) : output;
 }
 
-/** The type the variable was declared with, in the thread spec of the thread that owns it. */
+/**
+ * The type the variable was declared with, in the thread spec of the thread that owns it (an
+ * inherited one: in this WfSpec's entrypoint, where PutWfSpec made it the parent's type).
+ */
 function declaredType(view: RunState, spec: WfSpec, variable: Variable): PrimitiveType | null {
-  const owner = threadRun(view, variable.id.threadRunNumber);
-  const def = threadSpecOf(spec, owner.threadSpecName).variableDefs.find((d) => d.varDef.name === variable.id.name);
+  const threadSpecName = isInherited(view, variable) ? spec.entrypointThreadName : threadRun(view, variable.id.threadRunNumber).threadSpecName;
+  const def = threadSpecOf(spec, threadSpecName).variableDefs.find((d) => d.varDef.name === variable.id.name);
   return def?.varDef.typeDef.primitiveType ?? null;
 }

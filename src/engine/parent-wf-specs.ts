@@ -1,6 +1,6 @@
 // Parent WfSpecs (LittleHorse `parentWfSpec`): a WfSpec whose every run is a child WfRun of a run of
-// another WfSpec, and the INHERITED_VAR variables such a WfSpec declares (the parent's variables of
-// the same name, which must exist there and not be PRIVATE_VAR).
+// another WfSpec, and the INHERITED_VAR variables such a WfSpec declares (the parent's entrypoint
+// variables of the same name, which must exist there and not be PRIVATE_VAR).
 import { failedPrecondition, invalidArgument } from '../errors.ts';
 import { checkName } from '../ids.ts';
 import type { ParentWfSpecReference, WfRun, WfSpec } from './types.ts';
@@ -27,8 +27,8 @@ export function unknownParentWfSpec(ref: ParentWfSpecReference): Error {
 
 /**
  * INHERITED_VAR variables: only with a parent WfSpec, only in the entrypoint thread, never required,
- * and naming a variable of the parent of the same type that is not PRIVATE_VAR. Each refusal is a 400
- * naming the variable. A valid one is refused as well for now: runs do not reach their parent's variables yet.
+ * and naming a variable of the parent's entrypoint thread (the one a parent WfRun always has) of the
+ * same type that is not PRIVATE_VAR. Each refusal is a 400 naming the variable.
  */
 export function checkInheritedVariables(body: Pick<WfSpec, 'threadSpecs' | 'entrypointThreadName'>, parent: WfSpec | undefined): void {
   for (const [threadName, thread] of Object.entries(body.threadSpecs)) {
@@ -42,13 +42,12 @@ export function checkInheritedVariables(body: Pick<WfSpec, 'threadSpecs' | 'entr
       if (!parent) refuse('accessLevel', 'needs parentWfSpec (only child WfSpecs inherit variables)');
       if (threadName !== body.entrypointThreadName) refuse('accessLevel', `must be declared in the entrypoint thread '${body.entrypointThreadName}'`);
       if (def.required) refuse('required', 'cannot be a required input (it comes from the parent WfRun)');
-      const inherited = Object.values(parent!.threadSpecs).flatMap((t) => t.variableDefs).find((d) => d.varDef.name === name);
       const parentName = `${parent!.id.name} ${parent!.id.majorVersion}.${parent!.id.revision}`;
-      if (!inherited) refuse('varDef.name', `is not a variable of the parent WfSpec ${parentName}`);
+      const inherited = parent!.threadSpecs[parent!.entrypointThreadName]?.variableDefs.find((d) => d.varDef.name === name);
+      if (!inherited) refuse('varDef.name', `is not a variable of the entrypoint thread of the parent WfSpec ${parentName}`);
       if (inherited!.accessLevel === 'PRIVATE_VAR') refuse('varDef.name', `is PRIVATE_VAR in the parent WfSpec ${parentName}`);
       const [mine, theirs] = [def.varDef.typeDef.primitiveType, inherited!.varDef.typeDef.primitiveType];
       if (mine !== theirs) refuse('varDef.typeDef', `is ${mine} here but ${theirs} in the parent WfSpec ${parentName}`);
-      refuse('accessLevel', 'is valid, but reading and writing the parent WfRun\'s variables is not supported by this version of Colt yet');
     });
   }
 }

@@ -108,6 +108,7 @@ function startWfRun(cmd: Extract<Command, { type: 'RunWf' }>, ctx: EngineContext
     variables: {},
     taskRuns: {},
     ...adoptedEvents(cmd),
+    ...(cmd.inherited ? { inherited: cmd.inherited } : {}),
   };
   const spec = threadSpecOf(ctx.spec, threadSpecName);
   try {

@@ -18,14 +18,22 @@ export function currentNodeRun(state: RunState, thread: ThreadRun): NodeRun {
   return nodeRun;
 }
 
-/** The variable `name` as seen from a thread: its own, else its ancestors' (children may read and write them). */
+/**
+ * The variable `name` as seen from a thread: its own, else its ancestor threads' (children may read
+ * and write them), else the parent WfRun's that an INHERITED_VAR declaration names.
+ */
 export function findVariable(state: RunState, threadRunNumber: number, name: string): Variable | undefined {
   for (let t: ThreadRun | undefined = threadRun(state, threadRunNumber); t; ) {
     const variable = state.variables[variableKey(t.number, name)];
     if (variable) return variable;
     t = t.parentThreadId === undefined ? undefined : threadRun(state, t.parentThreadId);
   }
-  return undefined;
+  return state.inherited?.[name];
+}
+
+/** Whether a variable belongs to another WfRun (an ancestor's, reached through INHERITED_VAR). */
+export function isInherited(state: RunState, variable: Variable): boolean {
+  return variable.id.wfRunId !== state.wfRun.id;
 }
 
 /** The most recent NodeRun of `nodeName` in a thread, as LittleHorse's node-output references read it. */

@@ -24,9 +24,14 @@ export function createThreadVariables(
   for (const name of Object.keys(inputs)) {
     if (!defs.some((d) => d.varDef.name === name)) throw new InputError(`variables.${name}`, `is not an input variable of the thread`);
   }
-  for (const { varDef, required } of defs) {
+  for (const { varDef, required, accessLevel } of defs) {
     const field = `variables.${varDef.name}`;
     const given = inputs[varDef.name];
+    if (accessLevel === 'INHERITED_VAR') {
+      // Not created here: it is the parent WfRun's variable (see RunState.inherited).
+      if (given !== undefined) throw new InputError(field, 'is inherited from the parent WfRun and cannot be given');
+      continue;
+    }
     if (required && (given === undefined || isNull(given))) throw new InputError(field, 'is required');
     let value: VariableValue;
     try {

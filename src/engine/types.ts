@@ -347,6 +347,11 @@ export interface RunState {
   externalEvents?: Record<string, ExternalEvent>; // key: `${externalEventDefName}/${guid}`
   userTaskRuns?: Record<string, UserTaskRun>; // key: userTaskGuid
   workflowEvents?: Record<string, WorkflowEvent>; // key: `${workflowEventDefName}/${number}`
+  /**
+   * The ancestor WfRuns' variables this run's INHERITED_VAR declarations name (key: name), loaded
+   * with the run and never stored in it: a change to one is committed into the WfRun that owns it.
+   */
+  inherited?: Record<string, Variable>;
 }
 
 /** What a worker receives for one task attempt (LittleHorse's ScheduledTask). */

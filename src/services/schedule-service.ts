@@ -6,7 +6,6 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ColtError, alreadyExists, invalidArgument, notFound } from '../errors.ts';
 import { threadSpecOf } from '../engine/spec.ts';
-import { checkParentWfRun } from '../engine/parent-wf-specs.ts';
 import { InputError, inputsFromPlain } from '../engine/thread-variables.ts';
 import type { WfSpec, WfSpecId } from '../engine/types.ts';
 import { checkName, newGuid } from '../ids.ts';
@@ -29,6 +28,8 @@ export interface ScheduledWfRun {
   id: { id: string };
   wfSpecId: WfSpecId;
   variables: Record<string, unknown>;
+  /** Each firing starts a child WfRun of this one (`<parent>_<schedule>-<tick>`). */
+  parentWfRunId?: string;
   cronExpression: string;
   createdAt: string;
 }
@@ -50,12 +51,14 @@ export class ScheduleService {
   async scheduleWf(tenant: string, req: ScheduleWfRequest): Promise<ScheduledWfRun> {
     const id = req.id === undefined ? newGuid() : checkName('id', req.id);
     if (id.length > MAX_SCHEDULE_ID_LENGTH) throw invalidArgument(`id must be at most ${MAX_SCHEDULE_ID_LENGTH} characters`, { field: 'id' });
-    if (req.parentWfRunId !== undefined) throw invalidArgument('parentWfRunId: child WfRuns are not supported yet', { field: 'parentWfRunId' });
     checkCron(req.cronExpression);
     const spec = await this.metadata.getWfSpec(tenant, checkName('wfSpecName', req.wfSpecName), req);
-    checkParentWfRun(spec, undefined, undefined); // a WfSpec with a parentWfSpec has no run without a parent
+    const parentWfRunId = await this.wfRuns.checkParent(tenant, spec, req.parentWfRunId);
     checkInputs(spec, req.variables ?? {});
-    const schedule: ScheduledWfRun = { id: { id }, wfSpecId: spec.id, variables: req.variables ?? {}, cronExpression: req.cronExpression, createdAt: this.clock().toISOString() };
+    const schedule: ScheduledWfRun = {
+      id: { id }, wfSpecId: spec.id, variables: req.variables ?? {}, ...(parentWfRunId === undefined ? {} : { parentWfRunId }),
+      cronExpression: req.cronExpression, createdAt: this.clock().toISOString(),
+    };
     if (!(await this.redis.hsetnx(this.keys.scheduledWfRuns(tenant), id, JSON.stringify(schedule)))) {
       throw alreadyExists(`ScheduledWfRun ${id} already exists`);
     }
@@ -118,7 +121,8 @@ export class ScheduleService {
     const schedule = JSON.parse(json) as ScheduledWfRun;
     const { name, majorVersion, revision } = schedule.wfSpecId;
     try {
-      await this.wfRuns.runWf(tenant, { wfSpecName: name, majorVersion, revision, id: `${id}-${tickMs}`, variables: schedule.variables });
+      const { variables, parentWfRunId } = schedule;
+      await this.wfRuns.runWf(tenant, { wfSpecName: name, majorVersion, revision, id: `${id}-${tickMs}`, variables, ...(parentWfRunId === undefined ? {} : { parentWfRunId }) });
     } catch (err) {
       if (err instanceof ColtError && err.code === 'ALREADY_EXISTS') return; // this tick was fired before
       if (err instanceof ColtError && err.code !== 'UNAVAILABLE') {

@@ -4,7 +4,7 @@ import type { TaskQueues } from '../dispatch/task-queues.ts';
 import type { Command } from '../engine/commands.ts';
 import { failedPrecondition, invalidArgument, notFound } from '../errors.ts';
 import { nodeRunKey } from '../engine/run-state.ts';
-import type { NodeRun, RunState, TaskRun, WfRun } from '../engine/types.ts';
+import type { NodeRun, RunState, TaskRun, WfRun, WfSpec } from '../engine/types.ts';
 import { checkName, checkWfRunId, newGuid } from '../ids.ts';
 import type { RedisRunStore } from '../store/redis/run-store.ts';
 import { maskNodeRun, maskTaskRun } from './masking.ts';
@@ -36,15 +36,20 @@ export class WfRunService {
   async runWf(tenant: string, req: RunWfRequest): Promise<WfRun> {
     checkName('wfSpecName', req.wfSpecName);
     const ownId = req.id === undefined ? newGuid() : checkName('id', req.id);
-    const parentWfRunId = req.parentWfRunId === undefined ? undefined : checkWfRunId('parentWfRunId', req.parentWfRunId);
     const spec = await this.metadata.getWfSpec(tenant, req.wfSpecName, req);
-    const parent = parentWfRunId === undefined ? undefined : (await this.runs.load(tenant, parentWfRunId))?.state.wfRun;
-    checkParentWfRun(spec, parentWfRunId, parent);
+    const parentWfRunId = await this.checkParent(tenant, spec, req.parentWfRunId);
     // A child's id is `<parent>_<id>`: its keys share the root's hash tag, so it is stored with the root.
     const wfRunId = parentWfRunId === undefined ? ownId : `${parentWfRunId}_${ownId}`;
     const variables = typedInputs(threadSpecOf(spec, spec.entrypointThreadName).variableDefs, req.variables ?? {});
     const state = await this.applier.runWf(tenant, spec, { type: 'RunWf', wfRunId, variables, ...(parentWfRunId ? { parentWfRunId } : {}) });
     return state.wfRun;
+  }
+
+  /** RunWf's parent rules (see checkParentWfRun) for a run of `spec`; returns the parent's id. */
+  async checkParent(tenant: string, spec: WfSpec, parentWfRunId: string | undefined): Promise<string | undefined> {
+    if (parentWfRunId !== undefined) checkWfRunId('parentWfRunId', parentWfRunId);
+    checkParentWfRun(spec, parentWfRunId, parentWfRunId === undefined ? undefined : await this.runs.wfRunOf(tenant, parentWfRunId));
+    return parentWfRunId;
   }
 
   /** StopWfRun / ResumeWfRun / RescueThreadRun on one thread (0: the whole WfRun). */

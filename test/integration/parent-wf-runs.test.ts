@@ -1,6 +1,6 @@
 // Parent WfSpecs and child WfRuns started by RunWf, through HTTP (LittleHorse §2.2 parent_wf_spec,
 // §6.2 RunWf parent rules): the reference is checked and kept, child ids are `<parent>_<id>`,
-// INHERITED_VAR declarations are checked (and, valid, still refused: not run yet).
+// INHERITED_VAR declarations are checked against the parent (inherited-variables.test.ts runs them).
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectError, expectOk, tenantClients, type ApiClient } from '../support/api-client.ts';
 import { startTestServer } from '../support/server.ts';
@@ -36,7 +36,7 @@ describe('PutWfSpec with parentWfSpec', () => {
     expect((await api.post('/wfSpec', audit())).body).toEqual(put.body);
   });
 
-  it('INHERITED_VAR: checked against the parent (400 naming thread and field), and not run yet', async () => {
+  it('INHERITED_VAR: checked against the parent (400 naming thread and field)', async () => {
     const api = client();
     const inherit = (name: string, type = 'INT') => varDef(name, type, { accessLevel: 'INHERITED_VAR' });
     await deployOrder(api);
@@ -46,10 +46,10 @@ describe('PutWfSpec with parentWfSpec', () => {
     const privateVar = await api.post('/wfSpec', audit([inherit('secret', 'STR')]));
     expectError(privateVar, 400, 'INVALID_ARGUMENT', 'threadSpecs.entrypoint.variableDefs[0].varDef.name');
     expect(privateVar.body.message).toContain("INHERITED_VAR 'secret' is PRIVATE_VAR in the parent WfSpec order 0.0");
-    const valid = await api.post('/wfSpec', audit([inherit('total')]));
-    expectError(valid, 400, 'INVALID_ARGUMENT', 'threadSpecs.entrypoint.variableDefs[0].accessLevel');
-    expect(valid.body.message).toContain('not supported by this version of Colt yet');
     expectError(await api.get('/wfSpec/audit'), 404, 'NOT_FOUND');
+    const valid = await api.post('/wfSpec', audit([inherit('total')]));
+    expectOk(valid);
+    expect(valid.body.threadSpecs.entrypoint.variableDefs[0].accessLevel).toBe('INHERITED_VAR');
   });
 
   it('accepts searchable variables and keeps the flag', async () => {

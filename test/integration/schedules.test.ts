@@ -65,6 +65,32 @@ describe('ScheduleWf', () => {
     expect((await runIds(api)).length).toBeLessThanOrEqual(afterDelete + 1); // at most a tick already under way
   });
 
+  it('with parentWfRunId, each tick starts a child WfRun of that run (which may write the parent\'s variables)', async () => {
+    const api = client();
+    const ticks = varDef('ticks', 'INT', { accessLevel: 'PUBLIC_VAR', defaultValue: { int: 0 } });
+    await put(api, '/externalEventDef', { name: 'close' });
+    await put(api, '/wfSpec', wfSpec('ledger', { entrypoint: threadSpec([entry(), { name: 'wait', body: { externalEvent: { externalEventDefId: { name: 'close' } } } }, exit()], [ticks]) }));
+    const count = { name: 'count', body: { nop: {} }, edges: [{ sinkNodeName: 'exit', variableMutations: [{ lhsName: 'ticks', operation: 'ADD', rhsAssignment: { literalValue: { int: 1 } } }] }] };
+    const inherited = varDef('ticks', 'INT', { accessLevel: 'INHERITED_VAR' });
+    await put(api, '/wfSpec', { ...wfSpec('tick', { entrypoint: threadSpec([entry(), count, exit()], [inherited]) }), parentWfSpec: { wfSpecName: 'ledger' } });
+    await put(api, '/wfRun', { wfSpecName: 'ledger', id: 'books' });
+    expectError(await api.post('/scheduledWfRun', { id: 'orphan', wfSpecName: 'tick', cronExpression: EVERY_2_SECONDS, parentWfRunId: 'nope' }), 412, 'FAILED_PRECONDITION');
+    const schedule = await put(api, '/scheduledWfRun', { id: 'ticker', wfSpecName: 'tick', cronExpression: EVERY_2_SECONDS, parentWfRunId: 'books' });
+    expect(schedule.parentWfRunId).toBe('books');
+    const children = await eventually(async () => {
+      const ids = (await api.get('/wfRun/search?wfSpecName=tick&parentWfRunId=books')).body.results.map((r: { id: string }) => r.id);
+      return ids.length >= 2 ? ids as string[] : undefined;
+    }, 10_000, 'two ticks to start child WfRuns');
+    expectOk(await api.delete('/scheduledWfRun/ticker'));
+    expect(children.every((id) => /^books_ticker-\d+$/.test(id))).toBe(true);
+    const settled = await eventually(async () => {
+      const ids = (await api.get('/wfRun/search?wfSpecName=tick&parentWfRunId=books&status=COMPLETED')).body.results;
+      const total = (await api.get('/variable/books/0/ticks')).body.value.int as number;
+      return total === ids.length ? total : undefined;
+    }, 10_000, 'the parent to count every completed child');
+    expect(settled).toBeGreaterThanOrEqual(2);
+  });
+
   it('gives a stored schedule whose scheduler was lost (a crash in between) its scheduler back when a server starts', async () => {
     const api = client();
     await put(api, '/wfSpec', wfSpec('nightly', { entrypoint: threadSpec([entry(), exit()], [varDef('region', 'STR', { required: true })]) }));

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import type { ExternalEvent, LHStatus, RunState, WfRun, WfSpec, WfSpecId } from '../../engine/types.ts';
 import type { CapturedAdd } from '../../dispatch/fused-add.ts';
 import type { Keys } from '../keys.ts';
-import { changedFields, fromFields, parseChanges, WF_EVENT } from './run-serde.ts';
+import { changedFields, fromFields, parseChanges, VARIABLE, WF_EVENT, WF_RUN } from './run-serde.ts';
+import { variableKey } from '../../engine/run-state.ts';
 import { allEntries, indexChanges, searchableIn, type IndexContext } from './run-indexes.ts';
 import { metricEvents, RedisRunMetrics } from './run-metrics.ts';
 import { callScript, withScripts, type ScriptedRedis } from './scripts.ts';
@@ -23,8 +24,17 @@ export interface OutboxEntry { jobId: string; effect: unknown }
 /** A command to apply to the run later: after `delayMs` (from Redis's clock), or at `atMs`. */
 export interface TimerEntry { timerId: string; delayMs?: number; atMs?: number; command: unknown }
 
-/** `spec`: the run's WfSpec, which says which Variables are searchable (none are indexed without it). */
-export interface CommitWrites { outbox?: OutboxEntry[]; timers?: TimerEntry[]; add?: CapturedAdd; spec?: WfSpec }
+/** An ancestor WfRun as loaded for the INHERITED_VAR variables it owns (`fields`: those stored fields). */
+export interface AncestorFields { wfRunId: string; version: number; wfRun: WfRun; fields: Map<string, string> }
+
+/** Variable fields (`[field, json, ...]`) a child's transition changed in an ancestor, whose WfSpec says what is searchable. */
+export interface AncestorWrite { ancestor: AncestorFields; fields: string[]; spec: WfSpec }
+
+/**
+ * `spec`: the run's WfSpec, which says which Variables are searchable (none are indexed without it).
+ * `ancestors`: inherited variables changed, committed only if each ancestor is still at its version.
+ */
+export interface CommitWrites { outbox?: OutboxEntry[]; timers?: TimerEntry[]; add?: CapturedAdd; spec?: WfSpec; ancestors?: AncestorWrite[] }
 
 /** A timer's member in the timer set: `tenant|wfRunId|timerId`. */
 export function timerMember(tenant: string, wfRunId: string, timerId: string): string {
@@ -34,7 +44,6 @@ export function timerMember(tenant: string, wfRunId: string, timerId: string): s
 
 export class RedisRunStore {
   private readonly redis: ScriptedRedis;
-  /** Metrics windows, counted from each committed transition. */
   /** The metrics windows this store counts commits into (buffered; see run-metrics.ts). */
   readonly metrics: RedisRunMetrics;
 
@@ -51,29 +60,39 @@ export class RedisRunStore {
 
   /**
    * Writes `after` if the run is still at `before`'s version, with its outbox entries, timers and
-   * index changes; with `add`, also enqueues that task job in the same atomic step. False on a
-   * concurrent writer, or, creating a run, when it did not take in exactly the events waiting for
-   * it (then nothing at all was written).
+   * index changes, and the inherited variables it changed in its ancestors (each still at the
+   * version it was read at); with `add`, also enqueues that task job in the same atomic step.
+   * False on a concurrent writer (to the run or to an ancestor written), or, creating a run, when
+   * it did not take in exactly the events waiting for it (then nothing at all was written).
    */
   async commit(tenant: string, before: LoadedRun | null, after: RunState, writes: CommitWrites = {}): Promise<boolean> {
     const wfRunId = after.wfRun.id;
-    const { outbox = [], timers = [], add } = writes;
+    const { outbox = [], timers = [], add, ancestors = [] } = writes;
     const fields = changedFields(before?.fields ?? null, after);
     const changes = parseChanges(before?.fields ?? null, fields);
     const index = indexChanges(this.indexContext(tenant, writes.spec, after.wfRun), changes);
+    for (const a of ancestors) {
+      const more = indexChanges(this.indexContext(tenant, a.spec, a.ancestor.wfRun), parseChanges(a.ancestor.fields, a.fields));
+      index.zadd.push(...more.zadd);
+      index.zrem.push(...more.zrem);
+    }
+    // Keys beyond the five fixed ones, referenced from the patch by position (1 = the first of them).
+    const extra: string[] = [];
+    const at = (key: string) => extra.push(key);
     const patch = {
       fields,
       outbox: outbox.flatMap((e) => [e.jobId, JSON.stringify(e.effect)]),
       timers: timers.map((t) => [timerMember(tenant, wfRunId, t.timerId), t.delayMs ?? -1, t.atMs ?? -1, JSON.stringify(t.command)]),
-      zadd: index.zadd.map(([, score, member], i) => [1 + i, score, member]),
-      zrem: index.zrem.map(([, member], i) => [1 + index.zadd.length + i, member]),
+      zadd: index.zadd.map(([key, score, member]) => [at(key), score, member]),
+      zrem: index.zrem.map(([key, member]) => [at(key), member]),
       // A new run holds exactly the events that waited for it (see eventsWaitingFor): check and take them.
-      ...(before ? {} : { adopt: [1 + index.zadd.length + index.zrem.length, Object.keys(after.externalEvents ?? {}).length] }),
-      // The run's own set of its timers (after the pending-events key), so that deleting the run can disarm them.
-      ...(timers.length > 0 ? { timerSet: 1 + index.zadd.length + index.zrem.length + (before ? 0 : 1) } : {}),
+      ...(before ? {} : { adopt: [at(this.keys.pendingEvents(tenant, wfRunId)), Object.keys(after.externalEvents ?? {}).length] }),
+      // The run's own set of its timers, so that deleting the run can disarm them.
+      ...(timers.length > 0 ? { timerSet: at(this.keys.runTimers(tenant, wfRunId)) } : {}),
+      ...(ancestors.length > 0 ? { ancestors: ancestors.map((a) => [at(this.keys.run(tenant, a.ancestor.wfRunId)), a.ancestor.version, a.fields]) } : {}),
       ...publishedWorkflowEvents(this.keys.workflowEventChannel(tenant, wfRunId), fields),
     };
-    const unchanged = patch.fields.length + outbox.length + timers.length + index.zadd.length + index.zrem.length === 0;
+    const unchanged = fields.length + outbox.length + timers.length + extra.length === 0;
     if (before && unchanged && !add) return true;
     const keys = [
       this.keys.run(tenant, wfRunId),
@@ -81,10 +100,7 @@ export class RedisRunStore {
       this.keys.outboxIndex(),
       this.keys.timers(),
       this.keys.timerCommands(),
-      ...index.zadd.map(([key]) => key),
-      ...index.zrem.map(([key]) => key),
-      ...(before ? [] : [this.keys.pendingEvents(tenant, wfRunId)]),
-      ...(timers.length > 0 ? [this.keys.runTimers(tenant, wfRunId)] : []),
+      ...extra,
     ];
     const args = [before?.version ?? 0, `${tenant}/${wfRunId}`, JSON.stringify(patch)];
     const result = add
@@ -94,6 +110,25 @@ export class RedisRunStore {
     // Metrics are counts, not state: buffered, and written within a second.
     this.metrics.record(tenant, metricEvents(changes));
     return true;
+  }
+
+  /** Just the WfRun object of a run (not its nodes, variables...); undefined if it does not exist. */
+  async wfRunOf(tenant: string, wfRunId: string): Promise<WfRun | undefined> {
+    const json = await this.redis.hget(this.keys.run(tenant, wfRunId), WF_RUN);
+    return json === null ? undefined : (JSON.parse(json) as WfRun);
+  }
+
+  /**
+   * Of an ancestor WfRun, what INHERITED_VAR needs in one read: its version, its WfRun and those of
+   * the entrypoint thread's variables `names` that it has (stored fields). Null if it does not exist.
+   */
+  async loadAncestorVariables(tenant: string, wfRunId: string, names: string[]): Promise<AncestorFields | null> {
+    const wanted = names.map((name) => VARIABLE + variableKey(0, name));
+    const [version, wfRun, ...values] = await this.redis.hmget(this.keys.run(tenant, wfRunId), 'v', WF_RUN, ...wanted);
+    if (!wfRun) return null;
+    const fields = new Map<string, string>();
+    values.forEach((json, i) => json !== null && fields.set(wanted[i]!, json));
+    return { wfRunId, version: Number(version ?? 0), wfRun: JSON.parse(wfRun) as WfRun, fields };
   }
 
   /** ExternalEvents posted before the WfRun existed, oldest first; null once the WfRun exists. */

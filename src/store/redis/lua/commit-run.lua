@@ -13,7 +13,8 @@
   KEYS[KO+3]   the outbox index (sorted set of runs with unsent effects)
   KEYS[KO+4]   the timers (sorted set of `tenant|wfRunId|timerId` by due time, Redis clock, in ms)
   KEYS[KO+5]   the timers' commands (hash: member -> command JSON)
-  KEYS[KO+6..] search index sorted sets, referenced by position (1 = KEYS[KO+6]) from the patch
+  KEYS[KO+6..] further keys, referenced by position (1 = KEYS[KO+6]) from the patch: search
+               index sorted sets, the pending-events hash, the run's timer set, ancestor run hashes
 
   ARGV[AO+1]   expected version; 0 means the run must not exist yet
   ARGV[AO+2]   this run's member in the outbox index (`tenant/wfRunId`)
@@ -26,17 +27,26 @@
                              events waiting there the new run has taken in),
                              timerSet: index (the run's set of its timer members, referenced like
                              the index keys; present when timers are armed),
-                             publish: [channel, message] (WorkflowEvents thrown by this commit) }
+                             publish: [channel, message] (WorkflowEvents thrown by this commit),
+                             ancestors: [ancestor, ...], each [index, version, fields] where
+                             fields is [f1, v1, ...]: INHERITED_VAR variables changed in an
+                             ancestor WfRun at the version it was read at (writing moves it on) }
 
-  Returns -1 when the expected version did not match, or when the pending-events hash does not hold
-  exactly the events the new run took in (one was posted meanwhile: reload them and retry); then
-  nothing was written.
+  Returns -1 when the expected version did not match (the run's or an ancestor's), or when the
+  pending-events hash does not hold exactly the events the new run took in (one was posted
+  meanwhile: reload them and retry); then nothing was written.
 ]]
 local current = tonumber(redis.call('HGET', KEYS[KO + 1], 'v') or '0')
 if current ~= tonumber(ARGV[AO + 1]) then
   return -1
 end
 local patch = cjson.decode(ARGV[AO + 3])
+local ancestors = patch.ancestors or {}
+for _, a in ipairs(ancestors) do
+  if tonumber(redis.call('HGET', KEYS[KO + 5 + a[1]], 'v') or '0') ~= a[2] then
+    return -1
+  end
+end
 if patch.adopt then
   local pending = KEYS[KO + 5 + patch.adopt[1]]
   if redis.call('HLEN', pending) ~= patch.adopt[2] then
@@ -49,6 +59,13 @@ local version = current + 1
 redis.call('HSET', KEYS[KO + 1], 'v', version)
 for i = 1, #patch.fields, 2 do
   redis.call('HSET', KEYS[KO + 1], patch.fields[i], patch.fields[i + 1])
+end
+for _, a in ipairs(ancestors) do
+  local ancestor = KEYS[KO + 5 + a[1]]
+  redis.call('HSET', ancestor, 'v', a[2] + 1)
+  for i = 1, #a[3], 2 do
+    redis.call('HSET', ancestor, a[3][i], a[3][i + 1])
+  end
 end
 
 if #patch.outbox > 0 then
