@@ -5,7 +5,7 @@
 // version) keep their type forever. `allowedUpdates` on the request may refuse the change.
 import { isDeepStrictEqual } from 'node:util';
 import { alreadyExists, failedPrecondition, invalidArgument } from '../errors.ts';
-import type { PrimitiveType, ThreadSpec, ThreadVarDef, VariableAssignment, WfSpec, WfSpecId } from './types.ts';
+import type { Node, PrimitiveType, TaskDef, ThreadSpec, ThreadVarDef, VariableAssignment, WfSpec, WfSpecId } from './types.ts';
 import { typeOfValue } from './values.ts';
 
 export const ALLOWED_UPDATES = ['ALL_UPDATES', 'MINOR_REVISION_UPDATES', 'NO_UPDATES'] as const;
@@ -31,14 +31,20 @@ export function allowedUpdatesOf(raw: unknown): AllowedUpdates {
   return raw as AllowedUpdates;
 }
 
-/** Decides the version a PutWfSpec body gets, given the latest stored version of that name. */
-export function decideVersion(name: string, latest: WfSpec | undefined, body: VersionedBody): VersionDecision {
+/** TaskDefs by name, for the types of task outputs a WfSpec returns (one not given counts as unknown). */
+export type TaskDefsByName = ReadonlyMap<string, TaskDef>;
+
+/**
+ * Decides the version a PutWfSpec body gets, given the latest stored version of that name and the
+ * TaskDefs either of them uses.
+ */
+export function decideVersion(name: string, latest: WfSpec | undefined, body: VersionedBody, taskDefs: TaskDefsByName = new Map()): VersionDecision {
   if (!latest) return { kind: 'major', id: { name, majorVersion: 0, revision: 0 }, frozenVariables: frozenVariablesOf(body, []) };
   if (sameDefinition(latest, body)) return { kind: 'identical', spec: latest };
   const frozenVariables = frozenVariablesOf(body, latest.frozenVariables ?? frozenVariablesOf(latest, []));
   const allowed = allowedUpdatesOf(body.allowedUpdates);
   if (allowed === 'NO_UPDATES') throw alreadyExists(`WfSpec ${name} exists and allowedUpdates is NO_UPDATES`);
-  const breaking = breakingChanges(specInterface(latest), specInterface(body));
+  const breaking = breakingChanges(specInterface(latest, taskDefs), specInterface(body, taskDefs));
   if (breaking.length > 0 && allowed === 'MINOR_REVISION_UPDATES') {
     throw failedPrecondition(`WfSpec ${name}: this change is breaking (${breaking.join('; ')}) and allowedUpdates is MINOR_REVISION_UPDATES`);
   }
@@ -54,13 +60,13 @@ export function sameDefinition(stored: WfSpec, body: VersionedBody): boolean {
   return isDeepStrictEqual(storedBody, newBody);
 }
 
-export function specInterface(spec: Pick<WfSpec, 'threadSpecs' | 'entrypointThreadName'>): SpecInterface {
+export function specInterface(spec: Pick<WfSpec, 'threadSpecs' | 'entrypointThreadName'>, taskDefs: TaskDefsByName = new Map()): SpecInterface {
   const all = Object.values(spec.threadSpecs).flatMap((t) => t.variableDefs);
   const entrypoint = spec.threadSpecs[spec.entrypointThreadName];
   return {
     publicVariables: all.filter((d) => d.accessLevel === 'PUBLIC_VAR').map(signature).sort(),
     requiredInputs: (entrypoint?.variableDefs ?? []).filter((d) => d.required && d.accessLevel !== 'INHERITED_VAR').map(signature).sort(),
-    outputTypes: entrypoint ? outputTypes(entrypoint) : [],
+    outputTypes: entrypoint ? outputTypes(entrypoint, taskDefs) : [],
   };
 }
 
@@ -106,23 +112,33 @@ function signature(def: ThreadVarDef): string {
 
 /**
  * What the entrypoint thread's EXIT nodes return, sorted and distinct: VOID (no returnContent), a type
- * known before the run (literal, declared variable, targetType, format string, comparison), or ANY.
+ * known before the run (literal, declared variable, targetType, format string, comparison, the output
+ * of a node whose output type is fixed, such as a TASK of a TaskDef with a return type), or ANY.
  */
-function outputTypes(thread: ThreadSpec): string[] {
+function outputTypes(thread: ThreadSpec, taskDefs: TaskDefsByName): string[] {
   const types = new Set<string>();
   for (const node of Object.values(thread.nodes)) {
     if (!node.exit || node.exit.failureDef) continue;
-    types.add(node.exit.returnContent ? (knownType(node.exit.returnContent, thread) ?? 'ANY') : 'VOID');
+    types.add(node.exit.returnContent ? (knownType(node.exit.returnContent, thread, taskDefs) ?? 'ANY') : 'VOID');
   }
   return [...types].sort();
 }
 
-function knownType(a: VariableAssignment, thread: ThreadSpec): PrimitiveType | null {
+function knownType(a: VariableAssignment, thread: ThreadSpec, taskDefs: TaskDefsByName): PrimitiveType | null {
   if (a.targetType) return a.targetType.primitiveType;
   if (a.jsonPath !== undefined) return null;
   if (a.literalValue) return typeOfValue(a.literalValue);
   if (a.formatString) return 'STR';
   if (a.expression?.comparator) return 'BOOL';
   if (a.variableName !== undefined) return thread.variableDefs.find((d) => d.varDef.name === a.variableName)?.varDef.typeDef.primitiveType ?? null;
+  if (a.nodeOutput) return nodeOutputType(thread.nodes[a.nodeOutput.nodeName], taskDefs);
+  return null;
+}
+
+function nodeOutputType(node: Node | undefined, taskDefs: TaskDefsByName): PrimitiveType | null {
+  if (node?.task?.taskDefId) return taskDefs.get(node.task.taskDefId.name)?.returnType?.returnType?.primitiveType ?? null;
+  if (node?.startThread) return 'INT';
+  if (node?.startMultipleThreads) return 'JSON_ARR';
+  if (node?.runChildWf) return 'WF_RUN_ID';
   return null;
 }

@@ -72,7 +72,8 @@ export class MetadataService {
     if (userTaskDefs.length > 0) pinUserTaskDefs(body.threadSpecs, (await this.userTaskDefs?.versionNumbers(tenant, userTaskDefs)) ?? new Map(), taskDefs);
     for (let attempt = 0; attempt < 5; attempt++) {
       const latest = (await this.metadata.wfSpecVersions(tenant, req.name)).at(-1);
-      const decision = decideVersion(req.name, latest, body);
+      const latestTaskDefs = latest ? await this.metadata.getTaskDefs(tenant, referencedTaskDefs(latest.threadSpecs)) : new Map();
+      const decision = decideVersion(req.name, latest, body, new Map([...latestTaskDefs, ...taskDefs]));
       if (decision.kind === 'identical') return decision.spec;
       const { id, frozenVariables } = decision;
       const spec: WfSpec = { id, createdAt: this.clock().toISOString(), status: 'ACTIVE', ...body, frozenVariables };

@@ -4,7 +4,8 @@ import { ColtError } from '../../src/errors.ts';
 import { normalizeWfSpec } from '../../src/engine/spec-validation.ts';
 import { allowedUpdatesOf, decideVersion, specInterface, type VersionDecision } from '../../src/engine/spec-versioning.ts';
 import type { WfSpec } from '../../src/engine/types.ts';
-import { entry, exit, literal, nop, threadSpec, variable, varDef, wfSpec } from '../support/spec-builder.ts';
+import { entry, exit, literal, nop, output, task, threadSpec, variable, varDef, wfSpec } from '../support/spec-builder.ts';
+import { taskDef } from '../support/specs.ts';
 
 type Var = object;
 
@@ -76,6 +77,20 @@ describe('decideVersion', () => {
     // INT -> STR is breaking; INT -> INT from a literal is not.
     expect(versionOf(decideVersion('pay', returning(variable('amount')), body([amount(), note()], { returns: variable('note') })))).toBe('major 1.0');
     expect(versionOf(decideVersion('pay', returning(variable('amount')), body([amount(), note()], { returns: literal({ int: 1 }) })))).toBe('revision 0.1');
+  });
+
+  it('a task output returned is typed by its TaskDef: a task of another return type is breaking', () => {
+    const defs = [taskDef('quote', [], 'INT'), taskDef('quote-again', [], 'INT'), taskDef('describe', [], 'STR')];
+    const byName = new Map(defs.map((d) => [d.id.name, d]));
+    const returningTask = (taskDefName: string) => {
+      const nodes = [entry(), task('price', taskDefName), exit({ returnContent: output('price') })];
+      return normalizeWfSpec(wfSpec('pay', { entrypoint: threadSpec(nodes, [amount()]) }), byName);
+    };
+    const v0 = stored(returningTask('quote'), 0, 0);
+    expect(specInterface(v0, byName).outputTypes).toEqual(['INT']);
+    expect(specInterface(v0).outputTypes).toEqual(['ANY']); // TaskDef not given: unknown
+    expect(versionOf(decideVersion('pay', v0, returningTask('quote-again'), byName))).toBe('revision 0.1');
+    expect(versionOf(decideVersion('pay', v0, returningTask('describe'), byName))).toBe('major 1.0');
   });
 
   it('a PUBLIC_VAR whose type changes is breaking, and refused once frozen', () => {
