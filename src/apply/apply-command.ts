@@ -86,7 +86,10 @@ export class CommandApplier {
     await this.deps.taskQueues.send(tenant, effects.filter((e): e is TaskEffect => e.type === 'DispatchTask'));
     for (const effect of effects) {
       if (effect.type === 'StartChildWfRun') await this.startChild(tenant, effect);
-      else if (effect.type === 'NotifyParentWfRun') await this.notifyParent(tenant, effect);
+      else if (effect.type === 'NotifyParentWfRun') {
+        await this.tell(tenant, effect.parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: effect.childWfRunId, result: effect.result });
+      }
+      else if (effect.type === 'NotifyVariablesChanged') await this.tell(tenant, effect.wfRunId, { type: 'VariablesChangedByChild', childWfRunId: effect.childWfRunId });
       else if (effect.type === 'AwaitCorrelatedEvent') await this.correlator.awaitEvent(tenant, effect);
     }
   }
@@ -113,8 +116,12 @@ export class CommandApplier {
       ...retentionTimers(spec, loaded?.status ?? null, state.wfRun),
       ...(await eventRetentionTimers(tenant, loaded, state, this.deps.externalEventDefs)),
     ];
-    const effects = transition.effects.filter((e): e is SentEffect => e.type !== 'ArmTimer');
     const ancestors = inherited ? await this.ancestorWrites(tenant, inherited, state) : [];
+    const effects = [
+      ...transition.effects.filter((e): e is SentEffect => e.type !== 'ArmTimer'),
+      // An ancestor whose variables changed looks at its WAIT_FOR_CONDITION nodes again.
+      ...ancestors.map(({ ancestor }): SentEffect => ({ type: 'NotifyVariablesChanged', wfRunId: ancestor.wfRunId, childWfRunId: state.wfRun.id })),
+    ];
     // Timers are armed by the commit itself. One task to send (the common case): enqueue it inside
     // the commit script. Otherwise effects ride the outbox and are sent after the commit (the
     // sweeper re-sends what a crash left unsent).
@@ -160,15 +167,16 @@ export class CommandApplier {
       if (err instanceof ColtError && err.code === 'ALREADY_EXISTS') return; // sent before
       if (!(err instanceof ColtError) || !['NOT_FOUND', 'INVALID_ARGUMENT', 'FAILED_PRECONDITION'].includes(err.code)) throw err;
       const result = { status: 'ERROR' as const, failure: failure('VAR_SUB_ERROR', `child WfRun could not start: ${err.message}`) };
-      await this.notifyParent(tenant, { type: 'NotifyParentWfRun', parentWfRunId: e.parentWfRunId, childWfRunId: e.childWfRunId, result });
+      await this.tell(tenant, e.parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: e.childWfRunId, result });
     }
   }
 
-  private async notifyParent(tenant: string, e: Extract<Effect, { type: 'NotifyParentWfRun' }>): Promise<void> {
+  /** News for another run, which may have been deleted meanwhile (then it needs none). */
+  private async tell(tenant: string, wfRunId: string, command: Extract<Command, { type: 'ChildWfRunEnded' | 'VariablesChangedByChild' }>): Promise<void> {
     try {
-      await this.apply(tenant, e.parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: e.childWfRunId, result: e.result });
+      await this.apply(tenant, wfRunId, command);
     } catch (err) {
-      if (!(err instanceof ColtError && err.code === 'NOT_FOUND')) throw err; // a deleted parent needs no news
+      if (!(err instanceof ColtError && err.code === 'NOT_FOUND')) throw err;
     }
   }
 }
@@ -179,6 +187,7 @@ function effectId(effect: SentEffect): string {
     case 'DispatchTask': return jobIdOf(effect);
     case 'StartChildWfRun': return `start.${effect.childWfRunId}`;
     case 'NotifyParentWfRun': return `notify.${effect.childWfRunId}`;
+    case 'NotifyVariablesChanged': return `variables.${effect.wfRunId}.${effect.childWfRunId}`;
     case 'AwaitCorrelatedEvent': return `correlate.${effect.externalEventDefName}.${effect.correlationKey}`;
   }
 }

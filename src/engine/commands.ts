@@ -31,6 +31,8 @@ export type Command =
       logOutput?: VariableValue;
     }
   | { type: 'ChildWfRunEnded'; childWfRunId: string; result: ChildWfRunResult }
+  /** A child WfRun changed this run's variables (INHERITED_VAR): nothing to do but advance, so that conditions are looked at again. */
+  | { type: 'VariablesChangedByChild'; childWfRunId: string }
   | { type: 'StopThreadRun'; threadRunNumber: number }
   | { type: 'ResumeThreadRun'; threadRunNumber: number }
   | { type: 'RescueThreadRun'; threadRunNumber: number; skipCurrentNode: boolean }
@@ -72,6 +74,8 @@ export type Effect =
       majorVersion?: number;
       variables: Record<string, VariableValue>;
     }
+  /** Tell an ancestor WfRun that this child changed its variables (added by the commit path, which writes them). */
+  | { type: 'NotifyVariablesChanged'; wfRunId: string; childWfRunId: string }
   /** Tell the parent WfRun how this child WfRun ended. */
   | { type: 'NotifyParentWfRun'; parentWfRunId: string; childWfRunId: string; result: ChildWfRunResult }
   /**

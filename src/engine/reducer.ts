@@ -55,6 +55,7 @@ function applyToRun(state: RunState, command: Exclude<Command, { type: 'RunWf' }
     case 'TaskRetryDue': return onTaskRetryDue(state, command, ctx, effects);
     case 'TaskAttemptTimedOut': return onTaskAttemptTimedOut(state, command, ctx, effects);
     case 'ChildWfRunEnded': return onChildWfRunEnded(state, command);
+    case 'VariablesChangedByChild': return;
     case 'StopThreadRun':
     case 'ResumeThreadRun':
     case 'RescueThreadRun':

@@ -106,6 +106,30 @@ describe('INHERITED_VAR', () => {
     expectError(await api.get('/variable/order-2_a/0/total'), 404, 'NOT_FOUND');
   });
 
+  it('a parent waiting for a condition on its variable goes on when a child WfRun changes it', async () => {
+    const approve = new Workflow('approve', (wf) => {
+      const approvals = wf.declareInt('approvals').asInherited();
+      approvals.add(wf.execute('price', 'x').withRetries(0)); // 10 per approval
+      wf.waitForEvent('shipped'); // still running: only the change itself can wake the parent
+    }).withParentWfSpec('release');
+    const release = new Workflow('release', (wf) => {
+      const approvals = wf.declareInt('approvals').withDefault(0).asPublic();
+      wf.runChildWf('approve');
+      wf.runChildWf('approve');
+      wf.waitForCondition(wf.condition(approvals, '>=', 20));
+      wf.complete(approvals);
+    });
+    expectOk(await api.post('/externalEventDef', { name: 'shipped' }));
+    await release.register(http.url);
+    await approve.register(http.url);
+    expectOk(await api.post('/wfRun', { wfSpecName: 'release', id: 'release-1' }));
+    const run = await finished('release-1');
+    expect(run.status).toBe('COMPLETED');
+    expect(run.threadRuns[0].output).toEqual({ int: 20 });
+    const children = (await api.get('/wfRun/search?wfSpecName=approve&parentWfRunId=release-1')).body.results;
+    expect(await Promise.all(children.map(async ({ id }: { id: string }) => (await api.get(`/wfRun/${id}`)).body.status))).toEqual(['RUNNING', 'RUNNING']);
+  });
+
   it('cannot be given to RunWf: 400 naming the variable, and no run', async () => {
     expectOk(await api.post('/wfRun', { wfSpecName: 'order', id: 'order-3', variables: { items: [] } }));
     const res = await api.post('/wfRun', { wfSpecName: 'price-line', id: 'p', parentWfRunId: 'order-3', variables: { item: 'tea', total: 5 } });
