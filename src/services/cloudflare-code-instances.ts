@@ -1,6 +1,8 @@
 // Instances of code workflows: create (one or a batch) queues the first execution on the script's
 // queue; list, get (with the `steps` log), status changes and events. The executor itself is
-// workers/cloudflare; this side only records intent and queues wakes.
+// workers/cloudflare; this side only records intent and queues wakes. Each intent is recorded with a
+// mark that the instance is owed a wake, cleared once the wake is queued (the workers' sweep wakes
+// the instances a crash left marked).
 import { randomUUID } from 'node:crypto';
 import type { CodeWorkflowQueues } from '../dispatch/code-workflow-queues.ts';
 import type { Bookmarks } from '../store/bookmarks.ts';
@@ -104,6 +106,8 @@ export class CloudflareCodeInstances {
     if (p.kind === 'change' && p.wake) {
       const generation = plan.generation + (p.wake === 'start' ? 1 : 0);
       await this.queues.wake(workflow.script_name, { tenant, workflow: workflow.name, instanceId: id, generation }, { reason: `${p.wake}-${now.getTime()}` });
+      const queuedAt = p.change.set?.status === 'queued' ? p.change.set.modified_on : undefined;
+      if (queuedAt !== undefined) await this.store.forgetQueued(tenant, workflow.name, id, Date.parse(queuedAt));
     }
     return { status: p.status, timestamp: now.toISOString() };
   }
@@ -119,6 +123,7 @@ export class CloudflareCodeInstances {
     if (state.status !== 'paused') {
       await this.queues.wake(workflow.script_name, { tenant, workflow: workflow.name, instanceId: id, generation: state.generation }, { reason: `event-${n}` });
     }
+    await this.store.forgetQueued(tenant, workflow.name, id, Date.parse(timestamp));
     return { instanceId: id, timestamp };
   }
 
@@ -144,6 +149,7 @@ export class CloudflareCodeInstances {
     };
     if (!(await this.store.create(tenant, state))) throw instanceAlreadyExists(id);
     await this.queues.wake(workflow.script_name, { tenant, workflow: workflow.name, instanceId: id, generation: 1 }, { reason: 'start' });
+    await this.store.forgetQueued(tenant, workflow.name, id, Date.parse(now));
     return { id, status: 'queued', version_id: state.versionId, workflow_id: workflow.id, trigger_source: 'api' };
   }
 

@@ -171,9 +171,9 @@ export class Keys {
   }
 
   /**
-   * Sorted set of one code workflow's instances that became `queued` (scored by when, in ms); entries
-   * stay until a sweep finds them past `queued`. A sweep re-queues the executions of the ones left
-   * queued too long (their job was lost to a crash between recording and queueing).
+   * Sorted set of one code workflow's instances owed a wake: recorded as `queued` (create, resume,
+   * restart) or sent an event, scored by when (ms). An entry goes once the wake's job is queued; a
+   * sweep wakes the ones left too long (their job was lost to a crash between recording and queueing).
    */
   codeQueuedInstances(tenant: string, workflow: string): string {
     return `${this.prefix}:${tenant}:code-queued:${workflow}`;

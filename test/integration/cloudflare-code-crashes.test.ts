@@ -1,6 +1,6 @@
 // Code workflows across crashes, against real Redis and real BullMQ workers: an instance recorded as
-// queued whose execution was never queued (a crash between the two writes, at create or at restart)
-// still runs, found by the workers' sweep; and a worker whose lease lapsed (a zombie) writes nothing
+// queued whose execution was never queued (a crash between the two writes, at create or at restart),
+// or sent an event whose wake was never queued, still runs, found by the workers' sweep; and a worker whose lease lapsed (a zombie) writes nothing
 // once another worker holds the lease, so it cannot overwrite the newer execution's step records.
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -33,6 +33,14 @@ class Doubles extends WorkflowEntrypoint<unknown, { n: number }> {
   }
 }
 
+/** Waits an hour for `go`: only the event's wake (or the sweep's) can bring it back before then. */
+class Waits extends WorkflowEntrypoint<unknown, unknown> {
+  async run(_event: WorkflowEvent<unknown>, step: WorkflowStep) {
+    const go = await step.waitForEvent<{ n: number }>('go', { type: 'go', timeout: '1 hour' });
+    return go.payload.n;
+  }
+}
+
 beforeAll(async () => {
   redis = new Redis(testRedisUrl());
   bull = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
@@ -40,10 +48,11 @@ beforeAll(async () => {
   store = new RedisCodeInstanceStore(redis, keys);
   queues = new CodeWorkflowQueues(bull, keys);
   workers = startWorkflowWorkers({
-    scriptName: SCRIPT, account: ACCOUNT, classes: { Doubles }, redisUrl: testRedisUrl(), keyPrefix: server.prefix,
+    scriptName: SCRIPT, account: ACCOUNT, classes: { Doubles, Waits }, redisUrl: testRedisUrl(), keyPrefix: server.prefix,
     lockMs: 5_000, sweepMs: 200, log: pino({ level: 'silent' }),
   });
   ok(await request(server.app).put(url('/doubles')).send({ class_name: 'Doubles', script_name: SCRIPT }));
+  ok(await request(server.app).put(url('/waits')).send({ class_name: 'Waits', script_name: SCRIPT }));
 });
 
 afterAll(async () => {
@@ -92,6 +101,20 @@ describe('a crash between recording an instance as queued and queueing its execu
     const again = await untilComplete('lost-restart');
     expect(again.output).toBe(10);
     expect((await store.load(ACCOUNT, 'doubles', 'lost-restart'))?.generation).toBe(2);
+  });
+});
+
+describe('a crash between keeping an event and queueing the wake of its instance', () => {
+  it('the event alone (no wake job) is found by the sweep: the waiting instance takes it and completes', async () => {
+    ok(await request(server.app).post(url('/waits/instances')).send({ instance_id: 'lost-wake' }));
+    await eventually(async () => ((await store.load(ACCOUNT, 'waits', 'lost-wake'))?.status === 'waiting' ? true : undefined), 15_000, 'the instance to wait');
+    // What POST .../events/go records, without the wake that follows it.
+    await store.appendEvent(ACCOUNT, 'waits', 'lost-wake', { type: 'go', payload: { n: 7 }, timestamp: new Date().toISOString() });
+    const done = await eventually(async () => {
+      const got = ok(await request(server.app).get(url('/waits/instances/lost-wake')));
+      return got.status === 'complete' ? got : undefined;
+    }, 15_000, 'lost-wake to complete');
+    expect(done.output).toBe(7);
   });
 });
 

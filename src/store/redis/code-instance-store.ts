@@ -89,8 +89,16 @@ export class RedisCodeInstanceStore {
     return raw.map((e) => JSON.parse(e) as ReceivedEventRecord);
   }
 
+  /**
+   * Keeps the event and, in the same step, marks the instance as owed a wake (scored by the event's
+   * time), so that a crash before the wake is queued leaves it to the sweep. Returns the event's number.
+   */
   async appendEvent(tenant: string, workflow: string, id: string, event: ReceivedEventRecord): Promise<number> {
-    return this.redis.rpush(this.key(tenant, workflow, id, 'events'), JSON.stringify(event));
+    const [[, n]] = (await this.redis.multi()
+      .rpush(this.key(tenant, workflow, id, 'events'), JSON.stringify(event))
+      .zadd(this.keys.codeQueuedInstances(tenant, workflow), Date.parse(event.timestamp), id)
+      .exec()) as [[null, number], [null, number]];
+    return n;
   }
 
   /** An executor's write: a step record and/or state fields, applied only if the fence (lease included) holds. */
