@@ -80,7 +80,6 @@ export class RedisRunStore {
     const extra: string[] = [];
     const at = (key: string) => extra.push(key);
     const patch = {
-      fields,
       outbox: outbox.flatMap((e) => [e.jobId, JSON.stringify(e.effect)]),
       timers: timers.map((t) => [timerMember(tenant, wfRunId, t.timerId), t.delayMs ?? -1, t.atMs ?? -1, JSON.stringify(t.command)]),
       zadd: index.zadd.map(([key, score, member]) => [at(key), score, member]),
@@ -102,7 +101,8 @@ export class RedisRunStore {
       this.keys.timerCommands(),
       ...extra,
     ];
-    const args = [before?.version ?? 0, `${tenant}/${wfRunId}`, JSON.stringify(patch)];
+    // The changed fields follow the patch as plain arguments: JSON inside JSON would be escaped twice.
+    const args = [before?.version ?? 0, `${tenant}/${wfRunId}`, JSON.stringify(patch), ...fields];
     const result = add
       ? await callScript(this.redis, 'coltCommitRunAndAdd', [...add.keys, ...keys], [...add.args, ...args])
       : await callScript(this.redis, 'coltCommitRun', keys, args);

@@ -18,7 +18,7 @@
 
   ARGV[AO+1]   expected version; 0 means the run must not exist yet
   ARGV[AO+2]   this run's member in the outbox index (`tenant/wfRunId`)
-  ARGV[AO+3]   JSON patch: { fields: [f1, v1, f2, v2, ...], outbox: [jobId, effect, ...],
+  ARGV[AO+3]   JSON patch: { outbox: [jobId, effect, ...],
                              timers: [[member, delayMs, atMs, command], ...] (delayMs counts from
                              Redis's TIME, atMs is absolute; -1 where unused),
                              zadd: [[index, score, member], ...], zrem: [[index, member], ...],
@@ -31,6 +31,8 @@
                              ancestors: [ancestor, ...], each [index, version, fields] where
                              fields is [f1, v1, ...]: INHERITED_VAR variables changed in an
                              ancestor WfRun at the version it was read at (writing moves it on) }
+
+  ARGV[AO+4..] the run's changed fields: field, value, field, value, ...
 
   Returns -1 when the expected version did not match (the run's or an ancestor's), or when the
   pending-events hash does not hold exactly the events the new run took in (one was posted
@@ -57,8 +59,8 @@ end
 local version = current + 1
 
 redis.call('HSET', KEYS[KO + 1], 'v', version)
-for i = 1, #patch.fields, 2 do
-  redis.call('HSET', KEYS[KO + 1], patch.fields[i], patch.fields[i + 1])
+for i = AO + 4, #ARGV, 2 do
+  redis.call('HSET', KEYS[KO + 1], ARGV[i], ARGV[i + 1])
 end
 for _, a in ipairs(ancestors) do
   local ancestor = KEYS[KO + 5 + a[1]]
