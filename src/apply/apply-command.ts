@@ -85,12 +85,20 @@ export class CommandApplier {
   async send(tenant: string, effects: SentEffect[]): Promise<void> {
     await this.deps.taskQueues.send(tenant, effects.filter((e): e is TaskEffect => e.type === 'DispatchTask'));
     for (const effect of effects) {
-      if (effect.type === 'StartChildWfRun') await this.startChild(tenant, effect);
-      else if (effect.type === 'NotifyParentWfRun') {
-        await this.tell(tenant, effect.parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: effect.childWfRunId, result: effect.result });
+      switch (effect.type) {
+        case 'StartChildWfRun':
+          await this.startChild(tenant, effect);
+          break;
+        case 'NotifyParentWfRun':
+          await this.tell(tenant, effect.parentWfRunId, { type: 'ChildWfRunEnded', childWfRunId: effect.childWfRunId, result: effect.result });
+          break;
+        case 'NotifyVariablesChanged':
+          await this.tell(tenant, effect.wfRunId, { type: 'VariablesChangedByChild', childWfRunId: effect.childWfRunId });
+          break;
+        case 'AwaitCorrelatedEvent':
+          await this.correlator.awaitEvent(tenant, effect);
+          break;
       }
-      else if (effect.type === 'NotifyVariablesChanged') await this.tell(tenant, effect.wfRunId, { type: 'VariablesChangedByChild', childWfRunId: effect.childWfRunId });
-      else if (effect.type === 'AwaitCorrelatedEvent') await this.correlator.awaitEvent(tenant, effect);
     }
   }
 
