@@ -6,7 +6,7 @@ import { advance } from '../../src/engine/reducer.ts';
 import type { NodeRun, RunState, WfSpec } from '../../src/engine/types.ts';
 import { Keys } from '../../src/store/keys.ts';
 import { allEntries, indexChanges, nodeTypeOf, searchableIn, valueText } from '../../src/store/redis/run-indexes.ts';
-import { changedFields, parseChanges, toFields } from '../../src/store/redis/run-serde.ts';
+import { changesOf, toFields } from '../../src/store/redis/run-serde.ts';
 import { compileSpec, littlehorseFixture, taskDef } from '../support/specs.ts';
 
 const greet = taskDef('greet', [['name', 'STR']], 'STR');
@@ -19,7 +19,7 @@ const indexCtx = (state: RunState, s: WfSpec | undefined = spec) => ({ keys, ten
 
 function changes(before: RunState | null, after: RunState) {
   const stored = before ? toFields(before) : null;
-  return indexChanges(indexCtx(after), parseChanges(stored, changedFields(stored, after)));
+  return indexChanges(indexCtx(after), changesOf(stored, after).changes);
 }
 
 describe('a new run', () => {
@@ -38,7 +38,7 @@ describe('a new run', () => {
 
   it('indexes no variable that the WfSpec does not mark searchable', () => {
     const state = started();
-    const ops = indexChanges({ keys, tenant: 't', searchable: searchableIn(undefined, state.wfRun) }, parseChanges(null, changedFields(null, state)));
+    const ops = indexChanges({ keys, tenant: 't', searchable: searchableIn(undefined, state.wfRun) }, changesOf(null, state).changes);
     expect(ops.zadd.some(([key]) => key.includes(':vars:'))).toBe(false);
   });
 });

@@ -28,6 +28,7 @@ export function searchableIn(spec: WfSpec | undefined, wfRun: WfRun): IndexConte
 export function indexChanges(ctx: IndexContext, changes: ChangedObject[]): IndexOps {
   const ops: IndexOps = { zadd: [], zrem: [] };
   for (const { field, before, after } of changes) {
+    if (sameIndexedAttributes(field, before, after)) continue;
     const old = new Map(entriesOfObject(ctx, field, before).map((e) => [`${e[0]}\n${e[2]}`, e]));
     for (const entry of entriesOfObject(ctx, field, after)) {
       const id = `${entry[0]}\n${entry[2]}`;
@@ -37,6 +38,20 @@ export function indexChanges(ctx: IndexContext, changes: ChangedObject[]): Index
     for (const [key, , member] of old.values()) ops.zrem.push([key, member]);
   }
   return ops;
+}
+
+/**
+ * WfRuns, NodeRuns and TaskRuns are indexed by attributes fixed at creation and by their status (a
+ * WfRun also by its WfSpec version, which migration changes): while those stay, so do the entries.
+ */
+function sameIndexedAttributes(field: string, before: unknown, after: unknown): boolean {
+  if (before === undefined) return false;
+  if (field === WF_RUN) {
+    const [b, a] = [before as WfRun, after as WfRun];
+    return b.status === a.status && b.wfSpecId.majorVersion === a.wfSpecId.majorVersion && b.wfSpecId.revision === a.wfSpecId.revision;
+  }
+  if (field.startsWith(NODE) || field.startsWith(TASK)) return (before as { status: string }).status === (after as { status: string }).status;
+  return false;
 }
 
 /** Every index entry of a stored run (to remove them all when it is deleted). */

@@ -14,15 +14,23 @@ export const USER_TASK = 'utask:';
 /** A WorkflowEvent's field: `wfevent:<defName>/<number>`. */
 export const WF_EVENT = 'wfevent:';
 
+/** Every stored object of a run with its field. */
+function objectsOf(state: RunState): Array<[string, unknown]> {
+  const objects: Array<[string, unknown]> = [[WF_RUN, state.wfRun]];
+  const add = (prefix: string, map: Record<string, unknown> | undefined) => {
+    for (const [key, object] of Object.entries(map ?? {})) objects.push([prefix + key, object]);
+  };
+  add(NODE, state.nodeRuns);
+  add(VARIABLE, state.variables);
+  add(TASK, state.taskRuns);
+  add(EVENT, state.externalEvents);
+  add(USER_TASK, state.userTaskRuns);
+  add(WF_EVENT, state.workflowEvents);
+  return objects;
+}
+
 export function toFields(state: RunState): Map<string, string> {
-  const fields = new Map<string, string>([[WF_RUN, JSON.stringify(state.wfRun)]]);
-  for (const [key, nodeRun] of Object.entries(state.nodeRuns)) fields.set(NODE + key, JSON.stringify(nodeRun));
-  for (const [key, variable] of Object.entries(state.variables)) fields.set(VARIABLE + key, JSON.stringify(variable));
-  for (const [key, taskRun] of Object.entries(state.taskRuns)) fields.set(TASK + key, JSON.stringify(taskRun));
-  for (const [key, event] of Object.entries(state.externalEvents ?? {})) fields.set(EVENT + key, JSON.stringify(event));
-  for (const [key, utr] of Object.entries(state.userTaskRuns ?? {})) fields.set(USER_TASK + key, JSON.stringify(utr));
-  for (const [key, event] of Object.entries(state.workflowEvents ?? {})) fields.set(WF_EVENT + key, JSON.stringify(event));
-  return fields;
+  return new Map(objectsOf(state).map(([field, object]) => [field, JSON.stringify(object)]));
 }
 
 /** Parses HGETALL's result; null when the hash holds no run. */
@@ -50,24 +58,34 @@ export function fromFields(raw: Record<string, string>): { state: RunState; vers
   return { state, version: Number(raw.v ?? 0) };
 }
 
-/** The fields of `after` that differ from `before` (deleted objects never happen within a run). */
 /** One changed field of a commit, its stored and its new object parsed once, for indexes and metrics. */
 export interface ChangedObject { field: string; before: unknown; after: unknown }
 
+/** Changed fields given as `[field, json, ...]`, with their stored objects parsed. */
 export function parseChanges(stored: Map<string, string> | null, changed: string[]): ChangedObject[] {
   const changes: ChangedObject[] = [];
   for (let i = 0; i < changed.length; i += 2) {
     const field = changed[i]!;
-    const old = stored?.get(field);
-    changes.push({ field, before: old === undefined ? undefined : JSON.parse(old), after: JSON.parse(changed[i + 1]!) });
+    changes.push({ field, before: parsed(stored?.get(field)), after: JSON.parse(changed[i + 1]!) });
   }
   return changes;
 }
 
-export function changedFields(before: Map<string, string> | null, after: RunState): string[] {
-  const changed: string[] = [];
-  for (const [field, json] of toFields(after)) {
-    if (before?.get(field) !== json) changed.push(field, json);
+/**
+ * The fields of `after` that differ from what is stored (`[field, json, ...]`; objects are never
+ * deleted within a run), and those changes with the stored object parsed and the new one as it is.
+ */
+export function changesOf(stored: Map<string, string> | null, after: RunState): { fields: string[]; changes: ChangedObject[] } {
+  const fields: string[] = [];
+  const changes: ChangedObject[] = [];
+  for (const [field, object] of objectsOf(after)) {
+    const json = JSON.stringify(object);
+    const old = stored?.get(field);
+    if (old === json) continue;
+    fields.push(field, json);
+    changes.push({ field, before: parsed(old), after: object });
   }
-  return changed;
+  return { fields, changes };
 }
+
+const parsed = (json: string | undefined): unknown => (json === undefined ? undefined : JSON.parse(json));

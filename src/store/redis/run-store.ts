@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { ExternalEvent, LHStatus, RunState, WfRun, WfSpec, WfSpecId } from '../../engine/types.ts';
 import type { CapturedAdd } from '../../dispatch/fused-add.ts';
 import type { Keys } from '../keys.ts';
-import { changedFields, fromFields, parseChanges, VARIABLE, WF_EVENT, WF_RUN } from './run-serde.ts';
+import { changesOf, fromFields, parseChanges, VARIABLE, WF_EVENT, WF_RUN } from './run-serde.ts';
 import { variableKey } from '../../engine/run-state.ts';
 import { allEntries, indexChanges, searchableIn, type IndexContext } from './run-indexes.ts';
 import { metricEvents, RedisRunMetrics } from './run-metrics.ts';
@@ -68,8 +68,7 @@ export class RedisRunStore {
   async commit(tenant: string, before: LoadedRun | null, after: RunState, writes: CommitWrites = {}): Promise<boolean> {
     const wfRunId = after.wfRun.id;
     const { outbox = [], timers = [], add, ancestors = [] } = writes;
-    const fields = changedFields(before?.fields ?? null, after);
-    const changes = parseChanges(before?.fields ?? null, fields);
+    const { fields, changes } = changesOf(before?.fields ?? null, after);
     const index = indexChanges(this.indexContext(tenant, writes.spec, after.wfRun), changes);
     for (const a of ancestors) {
       const more = indexChanges(this.indexContext(tenant, a.spec, a.ancestor.wfRun), parseChanges(a.ancestor.fields, a.fields));
