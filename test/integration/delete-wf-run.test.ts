@@ -1,6 +1,7 @@
 // DeleteWfRun through HTTP against real Redis: a RUNNING run is refused; a stopped one with a queued
-// task job, armed timers, thrown WorkflowEvents, ExternalEvents and index entries leaves no trace in
-// Redis (key names, sorted-set members, hash fields, set and list elements; BullMQ's event log aside).
+// task job, armed timers, thrown WorkflowEvents, ExternalEvents, a wait on a correlation key, the
+// Cloudflare API's record and index entries leaves no trace in Redis (key names, sorted-set members,
+// hash fields, set and list elements; BullMQ's event log aside).
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectError, expectOk } from '../support/api-client.ts';
@@ -41,7 +42,7 @@ async function tracesOf(needle: string): Promise<string[]> {
 describe('DeleteWfRun', () => {
   it('refuses a RUNNING run; a stopped one goes with every trace: data, queued job, timers, events, index entries', async () => {
     expectOk(await post('/taskDef', { name: 'unserved', inputVars: [] })); // no worker takes it: its job stays queued
-    expectOk(await post('/externalEventDef', { name: 'approval' }));
+    expectOk(await post('/externalEventDef', { name: 'approval', correlatedEventConfig: { deleteAfterFirstCorrelation: false } }));
     expectOk(await post('/externalEventDef', { name: 'note' }));
     expectOk(await post('/workflowEventDef', { name: 'began' }));
     const spec = wfSpec('doomed', {
@@ -49,14 +50,16 @@ describe('DeleteWfRun', () => {
         entry(),
         { name: 'began', body: { throwEvent: { eventDefId: { name: 'began' }, content: literal({ str: 'hello' }) } } },
         { name: 'spawn', body: { startThread: { threadSpecName: 'worker', variables: {} } } },
-        { name: 'wait', body: { externalEvent: { externalEventDefId: { name: 'approval' }, timeoutSeconds: literal({ int: 600 }) } } },
+        { name: 'wait', body: { externalEvent: { externalEventDefId: { name: 'approval' }, correlationKey: literal({ str: 'order-7f3a' }), timeoutSeconds: literal({ int: 600 }) } } },
         exit(),
       ]),
       worker: threadSpec([entry(), task('job', 'unserved'), exit()]),
     });
     expectOk(await post('/wfSpec', spec));
     const id = 'wipe-me-7f3a';
-    expectOk(await post('/wfRun', { wfSpecName: 'doomed', id }));
+    // Started through the Cloudflare API, which keeps a record of its own beside the run.
+    const created = await post('/client/v4/accounts/default/workflows/doomed/instances', { instance_id: id });
+    expect(created.status, created.text).toBe(200);
     expectOk(await post(`/wfRun/${id}/externalEvent/note`, { content: { str: 'kept, unclaimed' } }));
 
     expectError(await request(server.app).delete(`/wfRun/${id}`), 412, 'FAILED_PRECONDITION', id);
@@ -66,6 +69,8 @@ describe('DeleteWfRun', () => {
     const before = await tracesOf(id);
     expect(before.some((t) => t.startsWith('key') && t.includes(':run:'))).toBe(true);
     expect(before.some((t) => t.includes(':timers holds'))).toBe(true);
+    expect(before.some((t) => t.includes(':correlation:approval:') && t.includes(`run:${id}`))).toBe(true);
+    expect(before.some((t) => t.startsWith('key') && t.includes(':cf-instance:'))).toBe(true);
     expect(before.some((t) => t.includes(':runs:spec:doomed holds'))).toBe(true);
     expect(before.some((t) => t.startsWith('key') && t.includes(':q:task.default.unserved:'))).toBe(true); // the queued job
     expectOk(await request(server.app).delete(`/wfRun/${id}`));

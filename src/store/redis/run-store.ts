@@ -168,10 +168,11 @@ export class RedisRunStore {
 
   /**
    * Deletes the run and every trace of it: its hash (with its events), outbox, armed timers, the
-   * events kept for it, and every search index entry it may have (every Variable is taken as
-   * searchable: removing an absent entry costs nothing). `check` sees each state about to be deleted
-   * and may refuse by throwing. Returns the state deleted, or null if the run did not exist. A commit
-   * racing with the delete makes it read the run again.
+   * events kept for it, the Cloudflare API's record of it, its markers in correlation keys, and
+   * every search index entry it may have (every Variable is taken as searchable: removing an absent
+   * entry costs nothing). `check` sees each state about to be deleted and may refuse by throwing.
+   * Returns the state deleted, or null if the run did not exist. A commit racing with the delete
+   * makes it read the run again.
    */
   async delete(tenant: string, wfRun: WfRun, check: (state: RunState) => void = () => {}): Promise<RunState | null> {
     const id = wfRun.id;
@@ -180,15 +181,25 @@ export class RedisRunStore {
       if (!loaded) return null;
       check(loaded.state);
       const entries = allEntries({ keys: this.keys, tenant, searchable: () => true }, loaded.fields);
+      const correlations = this.correlationsAwaited(tenant, loaded.state);
       const keys = [
         this.keys.run(tenant, id), this.keys.outbox(tenant, id), this.keys.outboxIndex(),
         this.keys.runTimers(tenant, id), this.keys.timers(), this.keys.firingTimers(), this.keys.timerCommands(), this.keys.pendingEvents(tenant, id),
-        ...entries.map(([key]) => key),
+        this.keys.cloudflareInstance(tenant, id), ...correlations, ...entries.map(([key]) => key),
       ];
-      const args = [`${tenant}/${id}`, loaded.version, ...entries.map(([, , member]) => member)];
+      const args = [`${tenant}/${id}`, loaded.version, id, correlations.length, ...entries.map(([, , member]) => member)];
       const deleted = (await callScript(this.redis, 'coltDeleteRun', keys, args)) as number;
       if (deleted !== -1) return deleted === 1 ? loaded.state : null;
     }
+  }
+
+  /** The correlation hashes in which the run may have left a marker (its EXTERNAL_EVENT nodes that had a correlation key). */
+  private correlationsAwaited(tenant: string, state: RunState): string[] {
+    const keys = new Set<string>();
+    for (const { externalEvent } of Object.values(state.nodeRuns)) {
+      if (externalEvent?.correlationKey) keys.add(this.keys.correlation(tenant, externalEvent.externalEventDefId.name, externalEvent.correlationKey));
+    }
+    return [...keys];
   }
 
   private indexContext(tenant: string, spec: WfSpec | undefined, wfRun: WfRun): IndexContext {
