@@ -22,7 +22,8 @@ export interface SearchWfRunRequest extends PageQuery, TimeQuery {
 }
 
 export interface SearchVariableRequest extends PageQuery { wfSpecName: string; varName: string; value: string; majorVersion?: number; revision?: number }
-export interface SearchNodeRunRequest extends PageQuery, TimeQuery { nodeType: string; status?: LHStatus }
+/** By node type, or (EXTERNAL_EVENT nodes) by the ExternalEventDef they wait on; either with a status. */
+export interface SearchNodeRunRequest extends PageQuery, TimeQuery { nodeType?: string; externalEventDefName?: string; status?: LHStatus }
 export interface SearchTaskRunRequest extends PageQuery, TimeQuery { taskDefName: string; status?: string }
 export interface SearchExternalEventRequest extends PageQuery, TimeQuery { externalEventDefName: string; isClaimed?: boolean }
 
@@ -65,7 +66,7 @@ export class SearchService {
   }
 
   async searchNodeRun(tenant: string, req: SearchNodeRunRequest): Promise<ResultPage<NodeRunId>> {
-    const key = this.keys.nodeRunIndex(tenant, req.nodeType, req.status);
+    const key = nodeRunIndexOf(this.keys, tenant, req);
     const page = await this.search.objects(key, windowOf(req), pageRequest(this.bookmarks, req));
     return resultPage(this.bookmarks, page, page.members.map((m) => {
       const [wfRunId, threadRunNumber, position] = JSON.parse(m) as [string, number, number];
@@ -108,4 +109,16 @@ function variableFilter(text: string): { name: string; valueText: string } {
   const at = text.indexOf(':');
   if (at < 1) throw invalidArgument(`variable must be name:value, not '${text}'`, { field: 'variable' });
   return { name: checkName('variable', text.slice(0, at)), valueText: text.slice(at + 1) };
+}
+
+function nodeRunIndexOf(keys: Keys, tenant: string, req: SearchNodeRunRequest): string {
+  const def = req.externalEventDefName;
+  if (def === undefined) {
+    if (req.nodeType === undefined) throw invalidArgument('nodeType: give a node type, or externalEventDefName', { field: 'nodeType' });
+    return keys.nodeRunIndex(tenant, req.nodeType, req.status);
+  }
+  if (req.nodeType !== undefined && req.nodeType !== 'EXTERNAL_EVENT') {
+    throw invalidArgument('nodeType: only EXTERNAL_EVENT NodeRuns wait on an ExternalEventDef', { field: 'nodeType' });
+  }
+  return keys.externalEventNodeRunIndex(tenant, checkName('externalEventDefName', def), req.status);
 }

@@ -132,6 +132,11 @@ export class Keys {
     return `${this.prefix}:${tenant}:nodeRuns:${nodeType}${status === undefined ? '' : `:status:${status}`}`;
   }
 
+  /** EXTERNAL_EVENT NodeRuns of one ExternalEventDef (and status), members and scores as in nodeRunIndex. */
+  externalEventNodeRunIndex(tenant: string, externalEventDefName: string, status?: LHStatus): string {
+    return `${this.nodeRunIndex(tenant, 'EXTERNAL_EVENT')}:def:${externalEventDefName}${status === undefined ? '' : `:status:${status}`}`;
+  }
+
   /** TaskRuns by TaskDef (and status): sorted set of `[wfRunId, taskGuid]` JSON by schedule time. */
   taskRunIndex(tenant: string, taskDefName: string, status?: string): string {
     return `${this.prefix}:${tenant}:taskRuns:${taskDefName}${status === undefined ? '' : `:status:${status}`}`;

@@ -155,6 +155,10 @@ describe('indexes follow the runs', () => {
     expect(await ids(api, '/wfRun/search?wfSpecName=approve&status=RUNNING')).toEqual(['deal']);
     expect(await ids(api, '/variable/search?wfSpecName=approve&varName=state&value=pending')).toHaveLength(1);
     expect(await ids(api, '/nodeRun/search?nodeType=EXTERNAL_EVENT&status=RUNNING')).toEqual([{ wfRunId: 'deal', threadRunNumber: 0, position: 1 }]);
+    expect(await ids(api, '/nodeRun/search?externalEventDefName=approval&status=RUNNING')).toEqual([{ wfRunId: 'deal', threadRunNumber: 0, position: 1 }]);
+    expect(await ids(api, '/nodeRun/search?externalEventDefName=other&status=RUNNING')).toEqual([]);
+    expectError(await api.get('/nodeRun/search?status=RUNNING'), 400, 'INVALID_ARGUMENT', 'nodeType');
+    expectError(await api.get('/nodeRun/search?nodeType=TASK&externalEventDefName=approval'), 400, 'INVALID_ARGUMENT', 'nodeType');
 
     await put(api, '/wfRun/deal/externalEvent/approval', { content: { str: 'approved' }, guid: 'yes' });
     await until(api, 'deal', 'COMPLETED');
@@ -165,6 +169,8 @@ describe('indexes follow the runs', () => {
     expect(await ids(api, '/variable/search?wfSpecName=approve&varName=state&value=approved')).toEqual([{ wfRunId: 'deal', threadRunNumber: 0, name: 'state' }]);
     expect(await ids(api, '/nodeRun/search?nodeType=EXTERNAL_EVENT&status=RUNNING')).toEqual([]);
     expect(await ids(api, '/nodeRun/search?nodeType=EXTERNAL_EVENT&status=COMPLETED')).toHaveLength(1);
+    expect(await ids(api, '/nodeRun/search?externalEventDefName=approval&status=RUNNING')).toEqual([]);
+    expect(await ids(api, '/nodeRun/search?nodeType=EXTERNAL_EVENT&externalEventDefName=approval')).toEqual([{ wfRunId: 'deal', threadRunNumber: 0, position: 1 }]);
     expect(await ids(api, '/nodeRun/search?nodeType=ENTRYPOINT')).toHaveLength(1);
     const event = (guid: string) => ({ wfRunId: 'deal', externalEventDefId: { name: 'approval' }, guid });
     expect(await ids(api, '/externalEvent/search?externalEventDefName=approval&isClaimed=true')).toEqual([event('yes')]);

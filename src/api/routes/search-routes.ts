@@ -31,7 +31,7 @@ export function searchRoutes({ search, metadataSearch, runObjects, migration }: 
   r.get('/nodeRun/search', async (req, res) => {
     const q = query(req);
     const status = q.str('status') as { status?: LHStatus };
-    res.json(await search.searchNodeRun(tenantOf(req), { nodeType: String(req.query.nodeType), ...status, ...q.page(), ...q.window() }));
+    res.json(await search.searchNodeRun(tenantOf(req), { ...q.str('nodeType'), ...q.str('externalEventDefName'), ...status, ...q.page(), ...q.window() }));
   });
   r.get('/taskRun/search', async (req, res) => {
     const q = query(req);

@@ -86,7 +86,12 @@ function nodeRunEntries({ keys, tenant }: IndexContext, nodeRun: NodeRun): Index
   if (type === undefined) return [];
   const member = JSON.stringify([nodeRun.id.wfRunId, nodeRun.id.threadRunNumber, nodeRun.id.position]);
   const score = Date.parse(nodeRun.arrivalTime);
-  return [[keys.nodeRunIndex(tenant, type), score, member], [keys.nodeRunIndex(tenant, type, nodeRun.status), score, member]];
+  const entries: IndexEntry[] = [[keys.nodeRunIndex(tenant, type), score, member], [keys.nodeRunIndex(tenant, type, nodeRun.status), score, member]];
+  const def = nodeRun.externalEvent?.externalEventDefId.name;
+  if (def !== undefined) {
+    entries.push([keys.externalEventNodeRunIndex(tenant, def), score, member], [keys.externalEventNodeRunIndex(tenant, def, nodeRun.status), score, member]);
+  }
+  return entries;
 }
 
 function variableEntries(ctx: IndexContext, variable: Variable): IndexEntry[] {
