@@ -3,7 +3,7 @@
 // WAIT_FOR_CONDITION, WAIT_FOR_THREADS); it moves to the mapped ThreadSpec (default: same name)
 // and its current NodeRun to the mapped node (default: same name) of the same type. Variables the
 // new ThreadSpec declares that the thread lacks are created (default value, else NULL).
-import { nodeRunKey, variableKey } from './run-state.ts';
+import { copyOf, nodeRunKey, variableKey } from './run-state.ts';
 import { nodeTypeOf } from './spec.ts';
 import { TERMINAL_STATUSES, type NodeType, type RunState, type WfSpec } from './types.ts';
 
@@ -16,7 +16,7 @@ const WAITING_NODES: readonly NodeType[] = ['externalEvent', 'userTask', 'sleep'
 /** The run moved onto `to` (a new object), or why it cannot be moved. */
 export function migrateRun(state: RunState, to: WfSpec, migration: WfSpecMigration, now: string): RunState | { refused: string } {
   if (state.wfRun.status !== 'RUNNING') return { refused: `the WfRun is ${state.wfRun.status}, not RUNNING` };
-  const next = structuredClone(state);
+  const next = copyOf(state);
   for (const thread of next.wfRun.threadRuns) {
     if (TERMINAL_STATUSES.includes(thread.status)) continue;
     const mapping = migration.threadSpecMigrations?.[thread.threadSpecName];

@@ -3,7 +3,7 @@
 import { alreadyExists, invalidArgument, notFound } from '../errors.ts';
 import { onChildWfRunEnded } from './child-workflows.ts';
 import type { Command, EngineContext, Effect } from './commands.ts';
-import { isTerminal } from './run-state.ts';
+import { copyOf, isTerminal } from './run-state.ts';
 import { entrypointNodeName, threadSpecOf } from './spec.ts';
 import { onLifecycleCommand } from './lifecycle.ts';
 import { onSleepMatured } from './sleep.ts';
@@ -20,7 +20,7 @@ export interface Transition { state: RunState; effects: Effect[] }
 
 /** Pure: returns the next state and leaves `current` as it was. */
 export function advance(current: RunState | null, command: Command, ctx: EngineContext): Transition {
-  return advanceInPlace(current && structuredClone(current), command, ctx);
+  return advanceInPlace(current && copyOf(current), command, ctx);
 }
 
 /**

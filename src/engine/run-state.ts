@@ -6,6 +6,11 @@ export const nodeRunKey = (threadRunNumber: number, position: number) => `${thre
 export const variableKey = (threadRunNumber: number, name: string) => `${threadRunNumber}/${name}`;
 export const externalEventKey = (externalEventDefName: string, guid: string) => `${externalEventDefName}/${guid}`;
 
+/** A deep copy of a run (plain JSON data; a stored run's maps may be lazy views, which structuredClone refuses). */
+export function copyOf(state: RunState): RunState {
+  return JSON.parse(JSON.stringify(state)) as RunState;
+}
+
 export function threadRun(state: RunState, number: number): ThreadRun {
   const thread = state.wfRun.threadRuns.find((t) => t.number === number);
   if (!thread) throw new Error(`thread run ${number} does not exist`);

@@ -1,7 +1,5 @@
 // A RunState <-> the fields of its Redis hash. One field per object, so a commit writes only what changed.
-import { nodeRunKey, variableKey } from '../../engine/run-state.ts';
-import type { ExternalEvent, NodeRun, RunState, TaskRun, Variable, WfRun, WorkflowEvent } from '../../engine/types.ts';
-import type { UserTaskRun } from '../../engine/user-task-types.ts';
+import type { RunState, WfRun } from '../../engine/types.ts';
 
 export const WF_RUN = 'wfRun';
 export const NODE = 'node:';
@@ -14,18 +12,23 @@ export const USER_TASK = 'utask:';
 /** A WorkflowEvent's field: `wfevent:<defName>/<number>`. */
 export const WF_EVENT = 'wfevent:';
 
-/** Every stored object of a run with its field. */
-function objectsOf(state: RunState): Array<[string, unknown]> {
+/** The maps of a RunState, each with the prefix of its objects' fields (field = prefix + map key). */
+const MAPS = [
+  [NODE, 'nodeRuns'], [VARIABLE, 'variables'], [TASK, 'taskRuns'],
+  [EVENT, 'externalEvents'], [USER_TASK, 'userTaskRuns'], [WF_EVENT, 'workflowEvents'],
+] as const;
+
+type ObjectMap = Record<string, unknown>;
+
+/** Every object of a run with its field; with `skipUnread`, not those never read since loaded. */
+function objectsOf(state: RunState, { skipUnread = false } = {}): Array<[string, unknown]> {
   const objects: Array<[string, unknown]> = [[WF_RUN, state.wfRun]];
-  const add = (prefix: string, map: Record<string, unknown> | undefined) => {
-    for (const [key, object] of Object.entries(map ?? {})) objects.push([prefix + key, object]);
-  };
-  add(NODE, state.nodeRuns);
-  add(VARIABLE, state.variables);
-  add(TASK, state.taskRuns);
-  add(EVENT, state.externalEvents);
-  add(USER_TASK, state.userTaskRuns);
-  add(WF_EVENT, state.workflowEvents);
+  for (const [prefix, name] of MAPS) {
+    const map = (state[name] ?? {}) as ObjectMap;
+    // Only what was read (or added) since loading: its own parsed objects, not every key of the run.
+    const source = (skipUnread && lazyMaps.get(map)?.parsed) || map;
+    for (const key of Object.keys(source)) objects.push([prefix + key, source[key]]);
+  }
   return objects;
 }
 
@@ -33,29 +36,62 @@ export function toFields(state: RunState): Map<string, string> {
   return new Map(objectsOf(state).map(([field, object]) => [field, JSON.stringify(object)]));
 }
 
-/** Parses HGETALL's result; null when the hash holds no run. */
+/** Parses HGETALL's result (each object when it is first read); null when the hash holds no run. */
 export function fromFields(raw: Record<string, string>): { state: RunState; version: number } | null {
   if (raw[WF_RUN] === undefined) return null;
-  const state: RunState = { wfRun: JSON.parse(raw[WF_RUN]) as WfRun, nodeRuns: {}, variables: {}, taskRuns: {} };
+  const stored = new Map(MAPS.map(([prefix]) => [prefix, new Map<string, string>()]));
   for (const [field, json] of Object.entries(raw)) {
-    if (field.startsWith(NODE)) {
-      const nodeRun = JSON.parse(json) as NodeRun;
-      state.nodeRuns[nodeRunKey(nodeRun.id.threadRunNumber, nodeRun.id.position)] = nodeRun;
-    } else if (field.startsWith(VARIABLE)) {
-      const variable = JSON.parse(json) as Variable;
-      state.variables[variableKey(variable.id.threadRunNumber, variable.id.name)] = variable;
-    } else if (field.startsWith(TASK)) {
-      const taskRun = JSON.parse(json) as TaskRun;
-      state.taskRuns[taskRun.id.taskGuid] = taskRun;
-    } else if (field.startsWith(EVENT)) {
-      (state.externalEvents ??= {})[field.slice(EVENT.length)] = JSON.parse(json) as ExternalEvent;
-    } else if (field.startsWith(USER_TASK)) {
-      (state.userTaskRuns ??= {})[field.slice(USER_TASK.length)] = JSON.parse(json) as UserTaskRun;
-    } else if (field.startsWith(WF_EVENT)) {
-      (state.workflowEvents ??= {})[field.slice(WF_EVENT.length)] = JSON.parse(json) as WorkflowEvent;
-    }
+    const prefix = MAPS.find(([p]) => field.startsWith(p))?.[0];
+    if (prefix) stored.get(prefix)!.set(field.slice(prefix.length), json);
+  }
+  const state: RunState = { wfRun: JSON.parse(raw[WF_RUN]) as WfRun, nodeRuns: {}, variables: {}, taskRuns: {} };
+  for (const [prefix, name] of MAPS) {
+    const objects = stored.get(prefix)!;
+    // The optional maps stay absent when the run has none of their objects.
+    if (objects.size > 0 || name in state) state[name] = (objects.size > LAZY_FROM ? parsedWhenRead(objects) : parsedNow(objects)) as never;
   }
   return { state, version: Number(raw.v ?? 0) };
+}
+
+/** Maps of up to this many objects are parsed at once: for them a lazy view costs more than it saves. */
+const LAZY_FROM = 32;
+
+function parsedNow(json: Map<string, string>): ObjectMap {
+  const map: ObjectMap = {};
+  for (const [key, text] of json) map[key] = JSON.parse(text);
+  return map;
+}
+
+/** Per map made by parsedWhenRead: the objects parsed or set so far, and the JSON of those not read yet. */
+const lazyMaps = new WeakMap<object, { parsed: ObjectMap; json: Map<string, string> }>();
+
+/**
+ * A long run holds thousands of objects and a transition reads a few: this map parses each object
+ * when it is first read, and one never read cannot have changed, so a commit does not serialize it
+ * again (see changesOf). To every reader it is a plain object of the parsed values.
+ */
+function parsedWhenRead(json: Map<string, string>): ObjectMap {
+  const parse = (target: ObjectMap, key: string | symbol) => {
+    const text = typeof key === 'string' ? json.get(key) : undefined;
+    if (text === undefined) return;
+    json.delete(key as string);
+    target[key as string] = JSON.parse(text);
+  };
+  const forget = (key: string | symbol) => typeof key === 'string' && json.delete(key);
+  const parsed: ObjectMap = {};
+  const map = new Proxy<ObjectMap>(parsed, {
+    get: (target, key) => (parse(target, key), Reflect.get(target, key)),
+    has: (target, key) => (typeof key === 'string' && json.has(key)) || Reflect.has(target, key),
+    ownKeys: (target) => [...Reflect.ownKeys(target), ...json.keys()],
+    // Listing keys must not parse: an unread object is described without its value (reading it parses).
+    getOwnPropertyDescriptor: (target, key) =>
+      typeof key === 'string' && json.has(key) ? { value: undefined, writable: true, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(target, key),
+    set: (target, key, value) => (forget(key), Reflect.set(target, key, value)),
+    defineProperty: (target, key, descriptor) => (forget(key), Reflect.defineProperty(target, key, descriptor)),
+    deleteProperty: (target, key) => (forget(key), Reflect.deleteProperty(target, key)),
+  });
+  lazyMaps.set(map, { parsed, json });
+  return map;
 }
 
 /** One changed field of a commit, its stored and its new object parsed once, for indexes and metrics. */
@@ -74,11 +110,12 @@ export function parseChanges(stored: Map<string, string> | null, changed: string
 /**
  * The fields of `after` that differ from what is stored (`[field, json, ...]`; objects are never
  * deleted within a run), and those changes with the stored object parsed and the new one as it is.
+ * Objects not read since they were loaded are not looked at.
  */
 export function changesOf(stored: Map<string, string> | null, after: RunState): { fields: string[]; changes: ChangedObject[] } {
   const fields: string[] = [];
   const changes: ChangedObject[] = [];
-  for (const [field, object] of objectsOf(after)) {
+  for (const [field, object] of objectsOf(after, { skipUnread: true })) {
     const json = JSON.stringify(object);
     const old = stored?.get(field);
     if (old === json) continue;
