@@ -182,6 +182,18 @@ describe('colt CLI against a live server', { timeout: 120_000 }, () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('schedules a WfSpec, with typed inputs, as children of a parent run', async () => {
+    await new Workflow('cli-ledger', (wf) => void wf.declareInt('entries').withDefault(0).asPublic()).register(api);
+    await new Workflow('cli-entry', (wf) => {
+      wf.declareInt('entries').asInherited().add(wf.declareInt('by').required());
+    }).withParentWfSpec('cli-ledger').register(api);
+    expectOk(await colt('run', 'cli-ledger', '--id', 'books'));
+    const scheduled = await colt('schedule', '0 3 * * *', 'cli-entry', 'by=2', '--id', 'nightly-entry', '--parentWfRunId', 'books');
+    expectOk(scheduled);
+    expect(scheduled.json()).toMatchObject({ id: { id: 'nightly-entry' }, variables: { by: 2 }, parentWfRunId: 'books', cronExpression: '0 3 * * *' });
+    expectRefusal(await colt('schedule', '0 3 * * *', 'cli-entry', 'by=2', '--parentWfRunId', 'no-such-run'), 'FAILED_PRECONDITION', 412);
+  });
+
   it('takes the server and output format from a config file', async () => {
     const config = writeJson('config.json', { apiUrl: api, tenant: 'default', output: 'table' });
     const result = await runCli(['--config', config, 'get', 'taskDef', 'cli-charge']);

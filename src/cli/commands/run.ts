@@ -47,11 +47,13 @@ export function runCommands(program: Command, cli: CliContext): void {
     .option('--id <id>', 'the ScheduledWfRun id')
     .option('--majorVersion <n>', 'WfSpec major version')
     .option('--revision <n>', 'WfSpec revision')
+    .option('--parentWfRunId <id>', 'each tick starts a child WfRun of this run')
     .action(async (cronExpression: string, wfSpecName: string, vars: string[], flags: RunFlags) => {
       const client = cli.client();
       const version = versionOf(flags);
       const variables = await typedVariables(client, wfSpecName, version, vars);
-      cli.print(await client.post(SCHEDULE_PATH, { cronExpression, wfSpecName, ...version, variables, ...(flags.id === undefined ? {} : { id: flags.id }) }));
+      const optional = { ...(flags.id === undefined ? {} : { id: flags.id }), ...(flags.parentWfRunId === undefined ? {} : { parentWfRunId: flags.parentWfRunId }) };
+      cli.print(await client.post(SCHEDULE_PATH, { cronExpression, wfSpecName, ...version, variables, ...optional }));
     });
 }
 
