@@ -102,7 +102,7 @@ export function parseChanges(stored: Map<string, string> | null, changed: string
   const changes: ChangedObject[] = [];
   for (let i = 0; i < changed.length; i += 2) {
     const field = changed[i]!;
-    changes.push({ field, before: parsed(stored?.get(field)), after: JSON.parse(changed[i + 1]!) });
+    changes.push({ field, before: parseIfAny(stored?.get(field)), after: JSON.parse(changed[i + 1]!) });
   }
   return changes;
 }
@@ -120,9 +120,9 @@ export function changesOf(stored: Map<string, string> | null, after: RunState): 
     const old = stored?.get(field);
     if (old === json) continue;
     fields.push(field, json);
-    changes.push({ field, before: parsed(old), after: object });
+    changes.push({ field, before: parseIfAny(old), after: object });
   }
   return { fields, changes };
 }
 
-const parsed = (json: string | undefined): unknown => (json === undefined ? undefined : JSON.parse(json));
+const parseIfAny = (json: string | undefined): unknown => (json === undefined ? undefined : JSON.parse(json));
