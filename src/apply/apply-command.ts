@@ -70,7 +70,7 @@ export class CommandApplier {
   async apply(tenant: string, wfRunId: string, command: Exclude<Command, RunWf>): Promise<RunState> {
     const extraTaskDefs = new Set<string>();
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const loaded = await this.deps.runs.load(tenant, wfRunId);
+      const loaded = await this.deps.runs.loadForChange(tenant, wfRunId);
       if (!loaded) throw notFound(`WfRun ${wfRunId} does not exist`);
       const spec = await this.deps.definitions.wfSpec(tenant, loaded.state.wfRun.wfSpecId);
       const inherited = await loadInherited(this.deps.runs, tenant, loaded.state.wfRun.parentWfRunId, spec);

@@ -48,7 +48,7 @@ describe('the fused commit-and-enqueue script', () => {
   it('stores the run and enqueues exactly the job BullMQ itself would add', async () => {
     const { state, effects } = start('fused-1');
     const effect = effects[0]!;
-    expect(await runs.commit('default', null, state, { add: await queues.captureSend('default', effect) })).toBe(true);
+    expect(await runs.commit('default', null, state, { add: await queues.captureSend('default', effect) })).not.toBeNull();
     const job = await queues.queue('default', 'greet').getJob(jobIdOf(effect));
     expect(job?.data).toEqual({ tenant: 'default', task: effect.task });
     expect(job?.opts).toMatchObject({ attempts: 1, removeOnComplete: { age: 3600, count: 10_000 } });
@@ -58,23 +58,43 @@ describe('the fused commit-and-enqueue script', () => {
 
   it('writes nothing and enqueues nothing when the version check fails', async () => {
     const first = start('fused-2');
-    expect(await runs.commit('default', null, first.state, { add: await queues.captureSend('default', first.effects[0]!) })).toBe(true);
+    expect(await runs.commit('default', null, first.state, { add: await queues.captureSend('default', first.effects[0]!) })).not.toBeNull();
     const loaded = (await runs.load('default', 'fused-2'))!;
     const report = { type: 'TaskReported', taskGuid: first.effects[0]!.task.taskRunId.taskGuid, attemptNumber: 0, status: 'TASK_FAILED' } as const;
     const failed = advance(loaded.state, report, ctx());
     // Another writer commits a success first...
-    expect(await runs.commit('default', loaded, advance(loaded.state, { ...report, status: 'TASK_SUCCESS' }, ctx()).state)).toBe(true);
+    expect(await runs.commit('default', loaded, advance(loaded.state, { ...report, status: 'TASK_SUCCESS' }, ctx()).state)).not.toBeNull();
     // ...so the stale transition, with a task job riding its commit, must neither write nor enqueue.
     const job = { type: 'DispatchTask' as const, task: { ...first.effects[0]!.task, attemptNumber: 1 } };
-    expect(await runs.commit('default', loaded, failed.state, { add: await queues.captureSend('default', job) })).toBe(false);
+    expect(await runs.commit('default', loaded, failed.state, { add: await queues.captureSend('default', job) })).toBeNull();
     expect(await queues.queue('default', 'greet').getJob(jobIdOf(job))).toBeUndefined();
     expect((await runs.load('default', 'fused-2'))?.state.wfRun.status).toBe('COMPLETED');
   });
 
   it('refuses a second RunWf of the same id', async () => {
     const { state } = start('fused-3');
-    expect(await runs.commit('default', null, state)).toBe(true);
-    expect(await runs.commit('default', null, state)).toBe(false);
+    expect(await runs.commit('default', null, state)).not.toBeNull();
+    expect(await runs.commit('default', null, state)).toBeNull();
+  });
+});
+
+describe('the run a transition starts from', () => {
+  it('is the one this process committed last while the hash is at its version; after another writer, the hash', async () => {
+    const { state, effects } = start('recent-1');
+    const committed = await runs.commit('default', null, state);
+    const again = await runs.loadForChange('default', 'recent-1');
+    expect(again).toBe(committed); // no read of the hash: the very object kept by the commit
+    // Another process (its own store) commits a result meanwhile...
+    const other = new RedisRunStore(redis, keys);
+    const theirs = (await other.load('default', 'recent-1'))!;
+    const report = { type: 'TaskReported', taskGuid: effects[0]!.task.taskRunId.taskGuid, attemptNumber: 0, status: 'TASK_SUCCESS', output: { str: 'hi' } } as const;
+    expect(await other.commit('default', theirs, advance(theirs.state, report, ctx()).state)).not.toBeNull();
+    // ...so this process's copy is stale: the next transition starts from the hash.
+    await runs.commit('default', again, again!.state); // unchanged: kept as it is
+    const fresh = await runs.loadForChange('default', 'recent-1');
+    expect(fresh).not.toBe(again);
+    expect(fresh).toMatchObject({ version: 2, status: 'COMPLETED' });
+    expect(await runs.loadForChange('default', 'no-such-run')).toBeNull();
   });
 });
 
@@ -83,7 +103,7 @@ describe('the outbox', () => {
     const { state, effects } = start('outboxed');
     const outbox = effects.map((effect) => ({ jobId: jobIdOf(effect), effect }));
     // Commit with the effects in the outbox, then "crash" before sending them.
-    expect(await runs.commit('default', null, state, { outbox })).toBe(true);
+    expect(await runs.commit('default', null, state, { outbox })).not.toBeNull();
     expect(await queues.queue('default', 'greet').getJob(outbox[0]!.jobId)).toBeUndefined();
     expect(await redis.zscore(keys.outboxIndex(), 'default/outboxed')).not.toBeNull();
 

@@ -221,7 +221,7 @@ describe('the commit that creates a WfRun', () => {
     expect(await externalEvents.keepForRun(tenant, event('b'))).toMatchObject({ sequence: 2 }); // meanwhile
     const ctx = { now: new Date().toISOString(), spec: await definitions.resolveWfSpec(tenant, 'approve'), taskDefs: new Map(), newGuid: () => 'g' };
     const { state } = advance(null, { type: 'RunWf', wfRunId: 'r', variables: {}, externalEvents: waiting ?? [] }, ctx);
-    expect(await runs.commit(tenant, null, state)).toBe(false);
+    expect(await runs.commit(tenant, null, state)).toBeNull();
     expect(await runs.load(tenant, 'r')).toBeNull();
     expect(await runs.eventsWaitingFor(tenant, 'r')).toHaveLength(2);
     // Through the commit path, RunWf takes both in; an event posted afterwards goes to the run.

@@ -1,7 +1,7 @@
 // A stored run's fields <-> its RunState: in a long run objects are parsed when first read, the maps
 // behave as plain objects to every reader, and a commit looks only at what was read or added since loading.
 import { describe, expect, it } from 'vitest';
-import { changesOf, fromFields, toFields } from '../../src/store/redis/run-serde.ts';
+import { changesOf, fromFields, settle, toFields } from '../../src/store/redis/run-serde.ts';
 import type { NodeRun, RunState } from '../../src/engine/types.ts';
 
 const nodeRun = (position: number, status = 'COMPLETED') =>
@@ -14,7 +14,7 @@ function stored(n: number): Map<string, string> {
 }
 
 function load(fields: Map<string, string>): RunState {
-  const parsed = fromFields(Object.fromEntries(fields));
+  const parsed = fromFields(fields);
   if (!parsed) throw new Error('no run');
   return parsed.state;
 }
@@ -51,5 +51,31 @@ describe('a loaded run', () => {
     const state = load(fields);
     state.nodeRuns['0/1'] = nodeRun(1, 'HALTED');
     expect(changesOf(fields, state).changes.map((c) => c.field)).toEqual(['node:0/1']);
+  });
+
+  it('once settled after a commit, the same state is checked again only for what is read next', () => {
+    const fields = stored(100);
+    const state = load(fields);
+    (state.nodeRuns['0/50'] as NodeRun).status = 'ERROR';
+    const first = changesOf(fields, state);
+    for (let i = 0; i < first.fields.length; i += 2) fields.set(first.fields[i]!, first.fields[i + 1]!);
+    settle(state, fields);
+    expect(changesOf(fields, state).changes).toEqual([]);
+    expect(state.nodeRuns['0/50']?.status).toBe('ERROR'); // read again from what was committed
+    (state.nodeRuns['0/7'] as NodeRun).status = 'HALTED';
+    expect(changesOf(fields, state).changes.map((c) => c.field)).toEqual(['node:0/7']);
+  });
+
+  it('a plain map that grew large becomes lazy when settled', () => {
+    const fields = stored(2);
+    const state = load(fields);
+    for (let i = 2; i < 60; i++) state.nodeRuns[`0/${i}`] = nodeRun(i);
+    const all = changesOf(fields, state);
+    expect(all.changes).toHaveLength(58);
+    for (let i = 0; i < all.fields.length; i += 2) fields.set(all.fields[i]!, all.fields[i + 1]!);
+    settle(state, fields);
+    expect(changesOf(fields, state).changes).toEqual([]);
+    expect(Object.keys(state.nodeRuns)).toHaveLength(60);
+    expect(state.nodeRuns['0/59']?.nodeName).toBe('n59');
   });
 });

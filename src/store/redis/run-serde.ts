@@ -36,21 +36,22 @@ export function toFields(state: RunState): Map<string, string> {
   return new Map(objectsOf(state).map(([field, object]) => [field, JSON.stringify(object)]));
 }
 
-/** Parses HGETALL's result (each object when it is first read); null when the hash holds no run. */
-export function fromFields(raw: Record<string, string>): { state: RunState; version: number } | null {
-  if (raw[WF_RUN] === undefined) return null;
+/** Parses a run hash's fields (each object when it is first read); null when the hash holds no run. */
+export function fromFields(raw: ReadonlyMap<string, string>): { state: RunState; version: number } | null {
+  const wfRun = raw.get(WF_RUN);
+  if (wfRun === undefined) return null;
   const stored = new Map(MAPS.map(([prefix]) => [prefix, new Map<string, string>()]));
-  for (const [field, json] of Object.entries(raw)) {
+  for (const [field, json] of raw) {
     const prefix = MAPS.find(([p]) => field.startsWith(p))?.[0];
     if (prefix) stored.get(prefix)!.set(field.slice(prefix.length), json);
   }
-  const state: RunState = { wfRun: JSON.parse(raw[WF_RUN]) as WfRun, nodeRuns: {}, variables: {}, taskRuns: {} };
+  const state: RunState = { wfRun: JSON.parse(wfRun) as WfRun, nodeRuns: {}, variables: {}, taskRuns: {} };
   for (const [prefix, name] of MAPS) {
     const objects = stored.get(prefix)!;
     // The optional maps stay absent when the run has none of their objects.
     if (objects.size > 0 || name in state) state[name] = (objects.size > LAZY_FROM ? parsedWhenRead(objects) : parsedNow(objects)) as never;
   }
-  return { state, version: Number(raw.v ?? 0) };
+  return { state, version: Number(raw.get('v') ?? 0) };
 }
 
 /** Maps of up to this many objects are parsed at once: for them a lazy view costs more than it saves. */
@@ -92,6 +93,27 @@ function parsedWhenRead(json: Map<string, string>): ObjectMap {
   });
   lazyMaps.set(map, { parsed, json });
   return map;
+}
+
+/**
+ * After a commit (`fields`: the run's fields as now stored): each large map forgets the objects read
+ * since loading, keeping their JSON, so that the next transition of this same state re-checks only
+ * what it reads in turn; a plain map that grew large becomes a lazy one.
+ */
+export function settle(state: RunState, fields: ReadonlyMap<string, string>): void {
+  for (const [prefix, name] of MAPS) {
+    const map = state[name] as ObjectMap | undefined;
+    if (!map) continue;
+    const lazy = lazyMaps.get(map);
+    if (lazy) {
+      for (const key of Object.keys(lazy.parsed)) {
+        lazy.json.set(key, fields.get(prefix + key)!);
+        delete lazy.parsed[key];
+      }
+    } else if (Object.keys(map).length > LAZY_FROM) {
+      state[name] = parsedWhenRead(new Map(Object.keys(map).map((key) => [key, fields.get(prefix + key)!]))) as never;
+    }
+  }
 }
 
 /** One changed field of a commit, its stored and its new object parsed once, for indexes and metrics. */

@@ -4,10 +4,11 @@ import type { Redis } from 'ioredis';
 import type { ExternalEvent, LHStatus, RunState, WfRun, WfSpec, WfSpecId } from '../../engine/types.ts';
 import type { CapturedAdd } from '../../dispatch/fused-add.ts';
 import type { Keys } from '../keys.ts';
-import { changesOf, fromFields, parseChanges, VARIABLE, WF_EVENT, WF_RUN } from './run-serde.ts';
+import { changesOf, fromFields, parseChanges, settle, VARIABLE, WF_EVENT, WF_RUN } from './run-serde.ts';
 import { variableKey } from '../../engine/run-state.ts';
 import { allEntries, indexChanges, searchableIn, type IndexContext } from './run-indexes.ts';
 import { metricEvents, RedisRunMetrics } from './run-metrics.ts';
+import { RecentRuns } from './recent-runs.ts';
 import { callScript, withScripts, type ScriptedRedis } from './scripts.ts';
 
 export interface LoadedRun {
@@ -44,6 +45,7 @@ export function timerMember(tenant: string, wfRunId: string, timerId: string): s
 
 export class RedisRunStore {
   private readonly redis: ScriptedRedis;
+  private readonly recent = new RecentRuns();
   /** The metrics windows this store counts commits into (buffered; see run-metrics.ts). */
   readonly metrics: RedisRunMetrics;
 
@@ -54,18 +56,32 @@ export class RedisRunStore {
 
   async load(tenant: string, wfRunId: string): Promise<LoadedRun | null> {
     const raw = await this.redis.hgetall(this.keys.run(tenant, wfRunId));
-    const parsed = fromFields(raw);
-    return parsed && { ...parsed, fields: new Map(Object.entries(raw)), status: parsed.state.wfRun.status };
+    return loadedFrom(new Map(Object.entries(raw)));
+  }
+
+  /**
+   * The run for a transition, which may change it in place and then commits it: the copy this process
+   * committed last if the hash is still at its version, else read whole (null if there is no run).
+   */
+  async loadForChange(tenant: string, wfRunId: string): Promise<LoadedRun | null> {
+    const known = this.recent.take(`${tenant}/${wfRunId}`);
+    const reply = await callScript(this.redis, 'coltReadRunUnlessAt', [this.keys.run(tenant, wfRunId)], [known ? String(known.version) : '']);
+    if (reply === 1 && known) return known;
+    const flat = reply as string[];
+    const fields = new Map<string, string>();
+    for (let i = 0; i < flat.length; i += 2) fields.set(flat[i]!, flat[i + 1]!);
+    return loadedFrom(fields);
   }
 
   /**
    * Writes `after` if the run is still at `before`'s version, with its outbox entries, timers and
    * index changes, and the inherited variables it changed in its ancestors (each still at the
    * version it was read at); with `add`, also enqueues that task job in the same atomic step.
-   * False on a concurrent writer (to the run or to an ancestor written), or, creating a run, when
-   * it did not take in exactly the events waiting for it (then nothing at all was written).
+   * Returns the run as now stored (built on `before`, whose fields it takes over); null on a
+   * concurrent writer (to the run or to an ancestor written), or, creating a run, when it did not
+   * take in exactly the events waiting for it (then nothing at all was written).
    */
-  async commit(tenant: string, before: LoadedRun | null, after: RunState, writes: CommitWrites = {}): Promise<boolean> {
+  async commit(tenant: string, before: LoadedRun | null, after: RunState, writes: CommitWrites = {}): Promise<LoadedRun | null> {
     const wfRunId = after.wfRun.id;
     const { outbox = [], timers = [], add, ancestors = [] } = writes;
     const { fields, changes } = changesOf(before?.fields ?? null, after);
@@ -91,7 +107,7 @@ export class RedisRunStore {
       ...publishedWorkflowEvents(this.keys.workflowEventChannel(tenant, wfRunId), fields),
     };
     const unchanged = fields.length + outbox.length + timers.length + extra.length === 0;
-    if (before && unchanged && !add) return true;
+    if (before && unchanged && !add) return this.committed(tenant, before, after, fields, before.version);
     const keys = [
       this.keys.run(tenant, wfRunId),
       this.keys.outbox(tenant, wfRunId),
@@ -105,10 +121,20 @@ export class RedisRunStore {
     const result = add
       ? await callScript(this.redis, 'coltCommitRunAndAdd', [...add.keys, ...keys], [...add.args, ...args])
       : await callScript(this.redis, 'coltCommitRun', keys, args);
-    if (result === -1) return false;
+    if (result === -1) return null;
     // Metrics are counts, not state: buffered, and written within a second.
     this.metrics.record(tenant, metricEvents(changes));
-    return true;
+    return this.committed(tenant, before, after, fields, (before?.version ?? 0) + 1);
+  }
+
+  /** The run as now stored (kept for its next transition, see loadForChange). */
+  private committed(tenant: string, before: LoadedRun | null, after: RunState, changed: string[], version: number): LoadedRun {
+    const fields = before?.fields ?? new Map<string, string>();
+    for (let i = 0; i < changed.length; i += 2) fields.set(changed[i]!, changed[i + 1]!);
+    settle(after, fields);
+    const now = { state: after, version, fields, status: after.wfRun.status };
+    this.recent.keep(`${tenant}/${after.wfRun.id}`, now);
+    return now;
   }
 
   /** Just the WfRun object of a run (not its nodes, variables...); undefined if it does not exist. */
@@ -219,4 +245,9 @@ function publishedWorkflowEvents(channel: string, fields: string[]): { publish?:
   const thrown: string[] = [];
   for (let i = 0; i < fields.length; i += 2) if (fields[i]!.startsWith(WF_EVENT)) thrown.push(fields[i]!.slice(WF_EVENT.length));
   return thrown.length === 0 ? {} : { publish: [channel, JSON.stringify(thrown)] };
+}
+
+function loadedFrom(fields: Map<string, string>): LoadedRun | null {
+  const parsed = fromFields(fields);
+  return parsed && { ...parsed, fields, status: parsed.state.wfRun.status };
 }

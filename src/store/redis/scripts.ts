@@ -11,6 +11,7 @@ const SCRIPTS = {
   coltCommitRunAndAdd: `local KO, AO = ${ADD_STANDARD_JOB.keys}, 3\n${commitBody}\n${ADD_STANDARD_JOB.content}`,
   coltClearOutbox: lua('clear-outbox'),
   coltDeleteRun: lua('delete-run'),
+  coltReadRunUnlessAt: lua('read-run-unless-at'),
   coltClaimDueTimers: lua('claim-due-timers'),
   coltCompleteTimer: lua('complete-timer'),
   coltKeepPendingEvent: lua('keep-pending-event'),
