@@ -105,9 +105,8 @@ export class CloudflareCodeInstances {
     }
     if (p.kind === 'change' && p.wake) {
       const generation = plan.generation + (p.wake === 'start' ? 1 : 0);
-      await this.queues.wake(workflow.script_name, { tenant, workflow: workflow.name, instanceId: id, generation }, { reason: `${p.wake}-${now.getTime()}` });
       const queuedAt = p.change.set?.status === 'queued' ? p.change.set.modified_on : undefined;
-      if (queuedAt !== undefined) await this.store.forgetQueued(tenant, workflow.name, id, Date.parse(queuedAt));
+      await this.wake(tenant, workflow, id, generation, `${p.wake}-${now.getTime()}`, queuedAt);
     }
     return { status: p.status, timestamp: now.toISOString() };
   }
@@ -120,10 +119,8 @@ export class CloudflareCodeInstances {
     }
     const timestamp = this.clock().toISOString();
     const n = await this.store.appendEvent(tenant, workflow.name, id, { type, payload: payload ?? null, timestamp });
-    if (state.status !== 'paused') {
-      await this.queues.wake(workflow.script_name, { tenant, workflow: workflow.name, instanceId: id, generation: state.generation }, { reason: `event-${n}` });
-    }
-    await this.store.forgetQueued(tenant, workflow.name, id, Date.parse(timestamp));
+    if (state.status === 'paused') await this.store.forgetQueued(tenant, workflow.name, id, Date.parse(timestamp)); // resume wakes it
+    else await this.wake(tenant, workflow, id, state.generation, `event-${n}`, timestamp);
     return { instanceId: id, timestamp };
   }
 
@@ -148,9 +145,14 @@ export class CloudflareCodeInstances {
       trigger: 'api', created_on: now, modified_on: now,
     };
     if (!(await this.store.create(tenant, state))) throw instanceAlreadyExists(id);
-    await this.queues.wake(workflow.script_name, { tenant, workflow: workflow.name, instanceId: id, generation: 1 }, { reason: 'start' });
-    await this.store.forgetQueued(tenant, workflow.name, id, Date.parse(now));
+    await this.wake(tenant, workflow, id, 1, 'start', now);
     return { id, status: 'queued', version_id: state.versionId, workflow_id: workflow.id, trigger_source: 'api' };
+  }
+
+  /** Queues an execution of the instance; with `owedSince`, then clears the mark recorded then that it was owed one. */
+  private async wake(tenant: string, workflow: CodeWorkflow, id: string, generation: number, reason: string, owedSince?: string): Promise<void> {
+    await this.queues.wake(workflow.script_name, { tenant, workflow: workflow.name, instanceId: id, generation }, { reason });
+    if (owedSince !== undefined) await this.store.forgetQueued(tenant, workflow.name, id, Date.parse(owedSince));
   }
 
   private cursorOffset(cursor: string): number {
