@@ -1,25 +1,13 @@
 // The `colt` CLI administering a server with authentication on: tenants, principals, API keys
 // created, used and revoked.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { ADMIN_API_KEY } from '../support/principals.ts';
-import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
+import { startHttpTestServer } from '../support/server.ts';
 
-const server = startTestServer('cli-security', { authEnabled: true, adminApiKey: ADMIN_API_KEY });
-let http: HttpListener;
-let api: string;
+const server = startHttpTestServer('cli-security', { authEnabled: true, adminApiKey: ADMIN_API_KEY });
 
-const colt = (key: string | undefined, ...args: string[]) => runCli(['--api', api, ...(key ? ['--api-key', key] : []), ...args]);
-
-beforeAll(async () => {
-  http = await serveOverHttp(server.app);
-  api = http.url;
-});
-
-afterAll(async () => {
-  await http.close();
-  await server.close();
-});
+const colt = (key: string | undefined, ...args: string[]) => runCli(['--api', server.url, ...(key ? ['--api-key', key] : []), ...args]);
 
 describe('colt tenant / principal / apikey', () => {
   it('creates a tenant and a reader, issues the reader a key that works, then revokes it', { timeout: 120_000 }, async () => {
@@ -29,7 +17,7 @@ describe('colt tenant / principal / apikey', () => {
     const issued = (await colt(ADMIN_API_KEY, 'apikey', 'create', 'cli-reader')).json();
     expect(issued.key).toMatch(/^colt_/);
 
-    const asReader = (...args: string[]) => runCli(['--api', api, '--api-key', issued.key, '--tenant', 'cli-acme', ...args]);
+    const asReader = (...args: string[]) => runCli(['--api', server.url, '--api-key', issued.key, '--tenant', 'cli-acme', ...args]);
     expect((await asReader('whoami')).json().id).toEqual({ id: 'cli-reader' });
     expect((await asReader('search', 'wfSpec')).code).toBe(0);
     const refused = await asReader('tenant', 'put', 'other');

@@ -4,18 +4,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Workflow } from '../../src/builder/index.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
 import { eventually } from '../support/processes.ts';
-import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
+import { startHttpTestServer } from '../support/server.ts';
 
-const server = startTestServer('cli-user-tasks');
+const server = startHttpTestServer('cli-user-tasks');
 const dir = mkdtempSync(join(tmpdir(), 'colt-cli-ut-'));
-let http: HttpListener;
-let api: string;
 
-const colt = (...args: string[]) => runCli(['--api', api, ...args]);
+const colt = (...args: string[]) => runCli(['--api', server.url, ...args]);
 
 function ok(result: CliResult) {
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
@@ -32,16 +30,6 @@ const review = new Workflow('cli-review', (wf) => {
   const verdict = wf.declareJsonObj('verdict');
   verdict.assign(wf.assignUserTask('review-doc', { userGroup: 'editors' }));
   wf.complete(verdict.jsonPath('$.verdict'));
-});
-
-beforeAll(async () => {
-  http = await serveOverHttp(server.app);
-  api = http.url;
-});
-
-afterAll(async () => {
-  await http.close();
-  await server.close();
 });
 
 describe('colt user task verbs', { timeout: 120_000 }, () => {

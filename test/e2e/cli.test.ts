@@ -3,18 +3,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Workflow } from '../../src/builder/index.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
 import { eventually, freePort } from '../support/processes.ts';
-import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
+import { startHttpTestServer } from '../support/server.ts';
 
-const server = startTestServer('cli');
+const server = startHttpTestServer('cli');
 const dir = mkdtempSync(join(tmpdir(), 'colt-cli-'));
-let http: HttpListener;
-let api: string;
 
-const colt = (...args: string[]) => runCli(['--api', api, ...args]);
+const colt = (...args: string[]) => runCli(['--api', server.url, ...args]);
 
 function expectOk(result: CliResult): void {
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
@@ -43,16 +41,6 @@ const payment = new Workflow('cli-payment', (wf) => {
   const paid = wf.declareJsonObj('paid');
   paid.assign(wf.waitForEvent('payment-received'));
   wf.execute('cli-charge', order, amount, express);
-});
-
-beforeAll(async () => {
-  http = await serveOverHttp(server.app);
-  api = http.url;
-});
-
-afterAll(async () => {
-  await http.close();
-  await server.close();
 });
 
 describe('colt CLI against a live server', { timeout: 120_000 }, () => {
@@ -183,10 +171,10 @@ describe('colt CLI against a live server', { timeout: 120_000 }, () => {
   });
 
   it('schedules a WfSpec, with typed inputs, as children of a parent run', async () => {
-    await new Workflow('cli-ledger', (wf) => void wf.declareInt('entries').withDefault(0).asPublic()).register(api);
+    await new Workflow('cli-ledger', (wf) => void wf.declareInt('entries').withDefault(0).asPublic()).register(server.url);
     await new Workflow('cli-entry', (wf) => {
       wf.declareInt('entries').asInherited().add(wf.declareInt('by').required());
-    }).withParentWfSpec('cli-ledger').register(api);
+    }).withParentWfSpec('cli-ledger').register(server.url);
     expectOk(await colt('run', 'cli-ledger', '--id', 'books'));
     const scheduled = await colt('schedule', '0 3 * * *', 'cli-entry', 'by=2', '--id', 'nightly-entry', '--parentWfRunId', 'books');
     expectOk(scheduled);
@@ -195,7 +183,7 @@ describe('colt CLI against a live server', { timeout: 120_000 }, () => {
   });
 
   it('takes the server and output format from a config file', async () => {
-    const config = writeJson('config.json', { apiUrl: api, tenant: 'default', output: 'table' });
+    const config = writeJson('config.json', { apiUrl: server.url, tenant: 'default', output: 'table' });
     const result = await runCli(['--config', config, 'get', 'taskDef', 'cli-charge']);
     expectOk(result);
     expect(result.stdout).toMatch(/^field\s+value\n/);

@@ -4,27 +4,15 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as builder from '../../src/builder/index.ts';
 import * as worker from '../../workers/sdk/index.ts';
 import { runCli } from '../support/cli.ts';
 import { spawnColt } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
-import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
+import { startHttpTestServer } from '../support/server.ts';
 
-const server = startTestServer('first-workflow');
-let http: HttpListener;
-let api: string;
-
-beforeAll(async () => {
-  http = await serveOverHttp(server.app);
-  api = http.url;
-});
-
-afterAll(async () => {
-  await http.close();
-  await server.close();
-});
+const server = startHttpTestServer('first-workflow');
 
 describe('the package entry points', () => {
   it('colt/builder and colt/worker resolve to the builder and the worker SDK', async () => {
@@ -37,7 +25,7 @@ describe('the package entry points', () => {
 
 describe('examples/first-workflow.ts', { timeout: 90_000 }, () => {
   it('registers its task and workflow, runs it, prints the greeting and exits 0', async () => {
-    const example = spawnColt('examples/first-workflow.ts', { REDIS_URL: testRedisUrl(), COLT_KEY_PREFIX: server.prefix, COLT_API_URL: api });
+    const example = spawnColt('examples/first-workflow.ts', { REDIS_URL: testRedisUrl(), COLT_KEY_PREFIX: server.prefix, COLT_API_URL: server.url });
     example.child.stdin?.end();
     const [code] = (await once(example.child, 'exit')) as [number | null];
     expect(example.output()).toMatch(/WfRun \S+: COMPLETED, output \{"str":"Hello, world!"\}/);
@@ -50,11 +38,11 @@ describe('examples/first-workflow.ts', { timeout: 90_000 }, () => {
   it('the README\'s `npx colt` lines that look at the run work as written', async () => {
     const commands = readmeCliLines();
     expect(commands.length).toBeGreaterThanOrEqual(3);
-    const search = await runCli(commands[0]!, { COLT_API_URL: api });
+    const search = await runCli(commands[0]!, { COLT_API_URL: server.url });
     expect(search.code).toBe(0);
     const wfRunId: string = search.json().results[0].id;
     for (const args of commands.slice(1)) {
-      const result = await runCli(args.map((a) => (a === '<wfRunId>' ? wfRunId : a)), { COLT_API_URL: api });
+      const result = await runCli(args.map((a) => (a === '<wfRunId>' ? wfRunId : a)), { COLT_API_URL: server.url });
       expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
     }
   });
@@ -79,7 +67,7 @@ describe('the README', () => {
 
 describe('the other examples', { timeout: 90_000 }, () => {
   async function runExample(script: string, ...args: string[]) {
-    const env = { ...process.env, LOG_LEVEL: 'warn', REDIS_URL: testRedisUrl(), COLT_KEY_PREFIX: server.prefix, COLT_API_URL: api };
+    const env = { ...process.env, LOG_LEVEL: 'warn', REDIS_URL: testRedisUrl(), COLT_KEY_PREFIX: server.prefix, COLT_API_URL: server.url };
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));

@@ -2,22 +2,16 @@
 // over real HTTP and run by a Colt server (real Redis) with real task workers; people act through
 // the REST API as an app would.
 import { pino } from 'pino';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT, Workflow } from '../../src/builder/index.ts';
 import { startTaskWorkers, type TaskDefinition, type TaskWorker } from '../../workers/sdk/index.ts';
-import { expectOk } from '../support/api-client.ts';
+import { defaultTenantClient, expectOk } from '../support/api-client.ts';
 import { eventually } from '../support/processes.ts';
-import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
+import { startHttpTestServer } from '../support/server.ts';
 
-const server = startTestServer('builder-people');
-// Task workers serve the default tenant, so these requests carry no Tenant-Id.
-const api = {
-  get: (path: string) => request(server.app).get(path),
-  post: (path: string, body: object = {}) => request(server.app).post(path).send(body),
-};
-let http: HttpListener;
-let baseUrl: string;
+const server = startHttpTestServer('builder-people');
+// Task workers serve the default tenant, so these requests go to it.
+const api = defaultTenantClient(server.app);
 let workers: TaskWorker[] = [];
 
 const reminded: string[] = [];
@@ -30,15 +24,11 @@ const TASKS: TaskDefinition[] = [
 
 beforeAll(async () => {
   workers = await startTaskWorkers(server.colt.engine, TASKS, pino({ level: 'silent' }), { concurrency: 5, lockMs: 5_000 });
-  http = await serveOverHttp(server.app);
-  baseUrl = http.url;
   expectOk(await api.post('/userTaskDef', { name: 'approve-expense', fields: [{ name: 'approved', type: 'BOOL', required: true }] }));
 });
 
 afterAll(async () => {
-  await http.close();
   await Promise.all(workers.map((w) => w.close()));
-  await server.close();
 });
 
 async function until(id: string, done: (wfRun: WfRunBody) => boolean): Promise<WfRunBody> {
@@ -65,7 +55,7 @@ describe('a user task', () => {
         .scheduleReminderTask(1, 'remind', 'managers');
       wf.doIf(wf.condition(decision.jsonPath('$.approved'), '==', true), (t) => outcome.assign('paid')).doElse((t) => outcome.assign('refused'));
       wf.complete(outcome);
-    }).register(baseUrl),
+    }).register(server.url),
   );
 
   it('waits for the group, runs its reminder, and goes on with the results a manager completes it with', async () => {
@@ -92,10 +82,10 @@ describe('a user task', () => {
       const decision = wf.assignUserTask('approve-expense', { userGroup: 'managers' }).withOnCancellationException('not-decided');
       wf.handleException(decision, 'not-decided', () => outcome.assign('nobody decided'));
       wf.complete(outcome);
-    }).register(baseUrl);
+    }).register(server.url);
     expectOk(await api.post('/wfRun', { wfSpecName: 'builder-cancellable', id: 'cancellable-1' }));
     const cancelled = await userTaskRunOf('cancellable-1');
-    expectOk(await api.post(`/wfRun/cancellable-1/userTaskRun/${cancelled.id.userTaskGuid}/cancel`));
+    expectOk(await api.post(`/wfRun/cancellable-1/userTaskRun/${cancelled.id.userTaskGuid}/cancel`, {}));
     const wfRun = await until('cancellable-1', ended);
     expect(wfRun.status).toBe('COMPLETED');
     expect(wfRun.threadRuns.map((t) => `${t.type}:${t.status}`)).toEqual(['ENTRYPOINT:COMPLETED', 'FAILURE_HANDLER:COMPLETED']);
@@ -108,7 +98,7 @@ describe('a user task', () => {
       const decision = wf.assignUserTask('approve-expense', { userId: 'ann', userGroup: 'managers' }).cancelAfter(1);
       wf.handleError(decision, 'USER_TASK_CANCELLED', () => outcome.assign('expired'));
       wf.complete(outcome);
-    }).register(baseUrl);
+    }).register(server.url);
     expectOk(await api.post('/wfRun', { wfSpecName: 'builder-expiring', id: 'expiring-1' }));
     const wfRun = await until('expiring-1', ended);
     expect(wfRun.status).toBe('COMPLETED');
@@ -124,7 +114,7 @@ describe('throwEvent', () => {
       const greeting = wf.execute('greet', wf.declareStr('name').required());
       wf.throwEvent('greeted', greeting);
       wf.complete(greeting);
-    }).register(baseUrl);
+    }).register(server.url);
     expectOk(await api.post('/wfRun', { wfSpecName: 'builder-announce', id: 'announce-1', variables: { name: 'Ada' } }));
     expect((await until('announce-1', ended)).status).toBe('COMPLETED');
     const events = (await api.get('/wfRun/announce-1/workflowEvent')).body.results;
@@ -141,7 +131,7 @@ describe('registerInterruptHandler', () => {
       wf.registerInterruptHandler('order-cancelled', (h) => note.assign(h.execute('refund', h.declareStr(INPUT))));
       wf.waitForEvent('order-shipped');
       wf.complete(note);
-    }).register(baseUrl);
+    }).register(server.url);
     expectOk(await api.post('/wfRun', { wfSpecName: 'builder-order', id: 'order-1' }));
     await eventually(async () => ((await api.get('/nodeRun/order-1/0/1')).body.status === 'RUNNING' ? true : undefined), 10_000, 'the event wait');
     expectOk(await api.post('/wfRun/order-1/externalEvent/order-cancelled', { content: { str: 'changed my mind' } }));

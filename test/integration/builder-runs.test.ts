@@ -1,23 +1,17 @@
 // Workflows written with the builder, registered over real HTTP with `register()`, and run by a
 // Colt server (real Redis) with real task workers to the result a user expects.
 import { pino } from 'pino';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ColtApiError, INPUT, Workflow } from '../../src/builder/index.ts';
 import { SUPPORTED_NODE_TYPES } from '../../src/engine/types.ts';
 import { startTaskWorkers, TaskException, type TaskDefinition, type TaskWorker } from '../../workers/sdk/index.ts';
-import { expectOk } from '../support/api-client.ts';
+import { defaultTenantClient, expectOk } from '../support/api-client.ts';
 import { eventually } from '../support/processes.ts';
-import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
+import { startHttpTestServer } from '../support/server.ts';
 
-const server = startTestServer('builder-runs');
-// Task workers serve the default tenant, so these requests carry no Tenant-Id.
-const api = {
-  get: (path: string) => request(server.app).get(path),
-  post: (path: string, body: object) => request(server.app).post(path).send(body),
-};
-let http: HttpListener;
-let baseUrl: string;
+const server = startHttpTestServer('builder-runs');
+// Task workers serve the default tenant, so these requests go to it.
+const api = defaultTenantClient(server.app);
 let workers: TaskWorker[] = [];
 
 const str = (name: string) => [{ name, typeDef: { primitiveType: 'STR' as const } }];
@@ -49,14 +43,10 @@ const TASKS: TaskDefinition[] = [
 
 beforeAll(async () => {
   workers = await startTaskWorkers(server.colt.engine, TASKS, pino({ level: 'silent' }), { concurrency: 5, lockMs: 5_000 });
-  http = await serveOverHttp(server.app);
-  baseUrl = http.url;
 });
 
 afterAll(async () => {
-  await http.close();
   await Promise.all(workers.map((w) => w.close()));
-  await server.close();
 });
 
 async function run(wfSpecName: string, id: string, variables: Record<string, unknown> = {}) {
@@ -78,7 +68,7 @@ describe('a task chain with retries', () => {
   });
 
   it('registers (returning the stored WfSpec) and runs each task on the previous output', async () => {
-    const stored = await chain.register(baseUrl);
+    const stored = await chain.register(server.url);
     expect(stored.id).toEqual({ name: 'greet-chain', majorVersion: 0, revision: 0 });
     const wfRun = await run('greet-chain', 'chain-1', { name: 'Ada' });
     expect(wfRun.status).toBe('COMPLETED');
@@ -90,9 +80,9 @@ describe('a task chain with retries', () => {
   });
 
   it('registering the same workflow again is idempotent; a refused spec throws the server’s error', async () => {
-    expect((await chain.register(baseUrl)).id).toEqual({ name: 'greet-chain', majorVersion: 0, revision: 0 });
+    expect((await chain.register(server.url)).id).toEqual({ name: 'greet-chain', majorVersion: 0, revision: 0 });
     const unknownTask = new Workflow('unknown-task', (wf) => void wf.execute('no-such-task'));
-    const refused = unknownTask.register(baseUrl);
+    const refused = unknownTask.register(server.url);
     await expect(refused).rejects.toBeInstanceOf(ColtApiError);
     await expect(refused).rejects.toMatchObject({ status: 400, code: 'INVALID_ARGUMENT', message: expect.stringContaining("TaskDef 'no-such-task' does not exist") });
   });
@@ -112,7 +102,7 @@ describe('if/else on a task output', () => {
         verdict.assign('short');
       });
       wf.complete(verdict);
-    }).register(baseUrl),
+    }).register(server.url),
   );
 
   it.each([
@@ -135,7 +125,7 @@ describe('a doWhile counter loop', () => {
         count.add(1);
       });
       wf.complete(said);
-    }).register(baseUrl);
+    }).register(server.url);
     const wfRun = await run('count-to-three', 'loop-1');
     expect(wfRun.status).toBe('COMPLETED');
     expect(outputOf(wfRun)).toEqual({ jsonArr: ['ROUND 0', 'ROUND 1', 'ROUND 2'] });
@@ -155,7 +145,7 @@ describe('fan-out and fan-in', () => {
         refused.add(h.declareJsonObj(INPUT).jsonPath('$.word'));
       });
       wf.complete(wf.extend(shouted, refused));
-    }).register(baseUrl);
+    }).register(server.url);
     const wfRun = await run('shout-all', 'fan-1', { words: ['a', 'forbidden', 'b'] });
     expect(wfRun.status).toBe('COMPLETED');
     expect((outputOf(wfRun) as { jsonArr: string[] }).jsonArr.sort()).toEqual(['A', 'B', 'forbidden']);
@@ -170,7 +160,7 @@ describe('fan-out and fan-in', () => {
       const loud = wf.spawnThread('greet-loudly', (t) => greetings.add(t.execute('shout', t.declareStr('loud-who'))), { 'loud-who': name });
       wf.waitForThreads(polite, loud);
       wf.complete(greetings);
-    }).register(baseUrl);
+    }).register(server.url);
     const wfRun = await run('two-greetings', 'two-1', { name: 'Ada' });
     expect(wfRun.status).toBe('COMPLETED');
     expect((outputOf(wfRun) as { jsonArr: string[] }).jsonArr.sort()).toEqual(['ADA', 'Hello, Ada!']);
@@ -179,11 +169,11 @@ describe('fan-out and fan-in', () => {
 
 describe('a child workflow', () => {
   it('the parent waits for the child WfRun and returns its output', async () => {
-    await new Workflow('shout-one', (wf) => wf.complete(wf.execute('shout', wf.declareStr('text').required()))).register(baseUrl);
+    await new Workflow('shout-one', (wf) => wf.complete(wf.execute('shout', wf.declareStr('text').required()))).register(server.url);
     await new Workflow('delegate', (wf) => {
       const child = wf.runChildWf('shout-one', { text: wf.declareStr('text').required() });
       wf.complete(wf.waitForChildWf(child));
-    }).register(baseUrl);
+    }).register(server.url);
     const wfRun = await run('delegate', 'parent-1', { text: 'hello' });
     expect(wfRun.status).toBe('COMPLETED');
     expect(outputOf(wfRun)).toEqual({ str: 'HELLO' });
@@ -203,7 +193,7 @@ describe('failure handlers', () => {
         outcome.assign(h.format('refused {0}', h.declareJsonObj(INPUT).jsonPath('$.word')));
       });
       wf.complete(outcome);
-    }).register(baseUrl),
+    }).register(server.url),
   );
 
   it.each([
@@ -219,7 +209,7 @@ describe('failure handlers', () => {
     await new Workflow('give-up', (wf) => {
       const broken = wf.execute('always-broken', 'x').withRetries(1);
       wf.handleError(broken, 'TASK_FAILURE', (h) => h.fail('gave-up', 'the task kept failing'));
-    }).register(baseUrl);
+    }).register(server.url);
     const wfRun = await run('give-up', 'give-up-1');
     expect(wfRun.status).toBe('EXCEPTION');
     expect(wfRun.threadRuns[1]).toMatchObject({ type: 'FAILURE_HANDLER', status: 'EXCEPTION', threadSpecName: 'exn-handler-1-always-broken-TASK-TASK_FAILURE' });
@@ -231,7 +221,7 @@ describe('sleep', () => {
     await new Workflow('nap', (wf) => {
       wf.sleepSeconds(1);
       wf.complete('rested');
-    }).register(baseUrl);
+    }).register(server.url);
     const wfRun = await run('nap', 'nap-1');
     expect(wfRun.status).toBe('COMPLETED');
     expect(outputOf(wfRun)).toEqual({ str: 'rested' });
@@ -247,7 +237,7 @@ describe.runIf(SUPPORTED_NODE_TYPES.includes('externalEvent'))('waiting for an e
       const decision = wf.declareStr('decision');
       decision.assign(wf.waitForEvent('approval').timeout(30));
       wf.complete(decision);
-    }).register(baseUrl);
+    }).register(server.url);
     expectOk(await api.post('/wfRun', { wfSpecName: 'await-approval', id: 'approval-1' }));
     await eventually(async () => ((await api.get('/nodeRun/approval-1/0/1')).body.status === 'RUNNING' ? true : undefined), 10_000, 'the event wait');
     expect((await api.get('/wfRun/approval-1')).body.status).toBe('RUNNING');

@@ -3,20 +3,16 @@
 // (idempotency key, attempt number, log output), business exceptions vs technical errors map to
 // TASK_EXCEPTION vs TASK_FAILED, and a drain lets running tasks finish within the grace period.
 import { pino } from 'pino';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Workflow } from '../../src/builder/index.ts';
 import { defineTask, runTaskWorkers, TaskException, type RunningTaskWorkers, type TaskContext } from '../../workers/sdk/index.ts';
-import { expectOk } from '../support/api-client.ts';
+import { defaultTenantClient, expectOk } from '../support/api-client.ts';
 import { eventually } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
 
 const server = startTestServer('define-task');
-const api = {
-  get: (path: string) => request(server.app).get(path),
-  post: (path: string, body: object) => request(server.app).post(path).send(body),
-};
+const api = defaultTenantClient(server.app);
 const silent = pino({ level: 'silent' });
 const running: RunningTaskWorkers[] = [];
 const seen: Array<Pick<TaskContext, 'idempotencyKey' | 'attemptNumber' | 'wfRunId' | 'taskGuid'>> = [];

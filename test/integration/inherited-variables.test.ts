@@ -6,18 +6,13 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT, Workflow } from '../../src/builder/index.ts';
 import { startTaskWorkers, type TaskDefinition, type TaskWorker } from '../../workers/sdk/index.ts';
-import { expectError, expectOk } from '../support/api-client.ts';
+import { defaultTenantClient, expectError, expectOk } from '../support/api-client.ts';
 import { eventually } from '../support/processes.ts';
-import { serveOverHttp, startTestServer, type HttpListener } from '../support/server.ts';
-import request from 'supertest';
+import { startHttpTestServer } from '../support/server.ts';
 
-const server = startTestServer('inherited-variables');
-// Task workers serve the default tenant, so these requests carry no Tenant-Id.
-const api = {
-  get: (path: string) => request(server.app).get(path),
-  post: (path: string, body: object) => request(server.app).post(path).send(body),
-};
-let http: HttpListener;
+const server = startHttpTestServer('inherited-variables');
+// Task workers serve the default tenant, so these requests go to it.
+const api = defaultTenantClient(server.app);
 let workers: TaskWorker[] = [];
 
 /** An item's price: ten per letter. */
@@ -44,15 +39,12 @@ const priceLine = new Workflow('price-line', (wf) => {
 
 beforeAll(async () => {
   workers = await startTaskWorkers(server.colt.engine, TASKS, pino({ level: 'silent' }), { concurrency: 5, lockMs: 5_000 });
-  http = await serveOverHttp(server.app);
-  await order.register(http.url);
-  await priceLine.register(http.url);
+  await order.register(server.url);
+  await priceLine.register(server.url);
 });
 
 afterAll(async () => {
-  await http.close();
   await Promise.all(workers.map((w) => w.close()));
-  await server.close();
 });
 
 async function finished(id: string) {
@@ -94,8 +86,8 @@ describe('INHERITED_VAR', () => {
       wf.complete(total);
     }).withParentWfSpec('audit');
     expectOk(await api.post('/externalEventDef', { name: 'audit-done' }));
-    await audit.register(http.url);
-    await recount.register(http.url);
+    await audit.register(server.url);
+    await recount.register(server.url);
     expectOk(await api.post('/wfRun', { wfSpecName: 'order', id: 'order-2', variables: { items: ['tea'] } }));
     expect((await finished('order-2')).threadRuns[0].output).toEqual({ int: 30 });
     expectOk(await api.post('/wfRun', { wfSpecName: 'audit', id: 'a', parentWfRunId: 'order-2' }));
@@ -120,8 +112,8 @@ describe('INHERITED_VAR', () => {
       wf.complete(approvals);
     });
     expectOk(await api.post('/externalEventDef', { name: 'shipped' }));
-    await release.register(http.url);
-    await approve.register(http.url);
+    await release.register(server.url);
+    await approve.register(server.url);
     expectOk(await api.post('/wfRun', { wfSpecName: 'release', id: 'release-1' }));
     const run = await finished('release-1');
     expect(run.status).toBe('COMPLETED');
@@ -140,7 +132,7 @@ describe('INHERITED_VAR', () => {
   it('RUN_CHILD_WF of a WfSpec whose parent is another WfSpec fails the wait (the child never starts)', async () => {
     await new Workflow('stray', (wf) => {
       wf.waitForChildWf(wf.runChildWf('price-line', { item: 'tea' }));
-    }).register(http.url);
+    }).register(server.url);
     expectOk(await api.post('/wfRun', { wfSpecName: 'stray', id: 'stray-1' }));
     const run = await finished('stray-1');
     expect(run.status).toBe('ERROR');

@@ -3,18 +3,14 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTaskWorkers, TaskException, type TaskDefinition, type TaskWorker } from '../../workers/sdk/index.ts';
-import request from 'supertest';
-import { expectError, expectOk } from '../support/api-client.ts';
+import { defaultTenantClient, expectError, expectOk } from '../support/api-client.ts';
 import { eventually } from '../support/processes.ts';
 import { assign, entry, exit, literal, nop, output, task, threadSpec, varDef, variable, wfSpec } from '../support/spec-builder.ts';
 import { startTestServer } from '../support/server.ts';
 
 const server = startTestServer('workflow-shapes');
-// Task workers serve the default tenant, so these requests carry no Tenant-Id.
-const api = {
-  get: (path: string) => request(server.app).get(path),
-  post: (path: string, body: object) => request(server.app).post(path).send(body),
-};
+// Task workers serve the default tenant, so these requests go to it.
+const api = defaultTenantClient(server.app);
 let workers: TaskWorker[] = [];
 
 const TASKS: TaskDefinition[] = [

@@ -26,6 +26,11 @@ function clientFor(app: TestServer['app'], tenant: string) {
 /** A client bound to one tenant. */
 export type ApiClient = ReturnType<typeof clientFor>;
 
+/** A client of the default tenant: the one task workers serve and the builder registers into. */
+export function defaultTenantClient(app: TestServer['app']): ApiClient {
+  return clientFor(app, 'default');
+}
+
 /**
  * A `client()` factory for one test file: each call gives a client bound to a fresh tenant,
  * `${tenantPrefix}-1`, `${tenantPrefix}-2`, …, so that tests do not see each other's objects.

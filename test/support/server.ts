@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { pino } from 'pino';
 import { buildServer, type ColtConfig, type ColtServer } from '../../src/main/colt.ts';
 import { deleteKeysWithPrefix, testRedisUrl, uniquePrefix } from './redis.ts';
@@ -33,6 +34,33 @@ export function startTestServer(name: string, overrides: Partial<ColtConfig> = {
       const redis = new Redis(testRedisUrl());
       await deleteKeysWithPrefix(redis, prefix);
       await redis.quit();
+    },
+  };
+}
+
+/** A test server also served over real HTTP to the whole test file (which closes it): `url` is known once its tests run. */
+export interface HttpTestServer extends Omit<TestServer, 'close'> {
+  readonly url: string;
+}
+
+/** Starts a test server, listens on a loopback port before the file's tests, and closes both after them. */
+export function startHttpTestServer(name: string, overrides: Partial<ColtConfig> = {}): HttpTestServer {
+  const server = startTestServer(name, overrides);
+  let http: HttpListener | undefined;
+  beforeAll(async () => {
+    http = await serveOverHttp(server.app);
+  });
+  afterAll(async () => {
+    await http?.close();
+    await server.close();
+  });
+  return {
+    colt: server.colt,
+    app: server.app,
+    prefix: server.prefix,
+    get url() {
+      if (!http) throw new Error('the HTTP listener starts before the tests run');
+      return http.url;
     },
   };
 }
