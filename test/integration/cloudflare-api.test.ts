@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { startTaskWorkers, type TaskWorker } from '../../workers/sdk/index.ts';
 import { eventually } from '../support/processes.ts';
 import { startTestServer, serveOverHttp, type HttpListener } from '../support/server.ts';
-import { CLOUDFLARE_TASKS, deployCloudflareSpecs, napSpec, cloudflareRoutes, recordingCloudflareClient } from '../support/cloudflare-specs.ts';
+import { CLOUDFLARE_TASKS, deployCloudflareSpecs, napSpec, cloudflareRoutes, recordingCloudflareClient, cloudflareResult } from '../support/cloudflare-specs.ts';
 
 const server = startTestServer('cloudflare-api');
 /** The account the task workers serve (Colt's tenant). */
@@ -39,11 +39,7 @@ async function freshAccount(): Promise<string> {
 const api = (account: string = ACCOUNT, prefix = '/client/v4') => cloudflareRoutes(server.app, account, prefix);
 
 /** A success envelope; returns its `result`. */
-function ok(res: request.Response): any {
-  expect(res.status, res.text).toBe(200);
-  expect(res.body).toMatchObject({ success: true, errors: [], messages: [] });
-  return res.body.result;
-}
+const ok = cloudflareResult;
 
 /** Cloudflare's error envelope, never Colt's `{code, message}`; `message` matched when given. */
 function expectFailure(res: request.Response, status: number, code: number, message?: RegExp): void {

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWorkflowWorkers, WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowWorkers } from '../../workers/cloudflare/index.ts';
-import { napSpec, cloudflareRoutes } from '../support/cloudflare-specs.ts';
+import { napSpec, cloudflareRoutes, cloudflareResult } from '../support/cloudflare-specs.ts';
 import { eventually } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
@@ -37,11 +37,7 @@ afterAll(async () => {
 
 const api = cloudflareRoutes(server.app, ACCOUNT);
 
-function ok(res: request.Response): any {
-  expect(res.status, res.text).toBe(200);
-  expect(res.body).toMatchObject({ success: true, errors: [] });
-  return res.body.result;
-}
+const ok = cloudflareResult;
 
 const statusOf = async (workflow: string, id: string) => ok(await api.get(`/${workflow}/instances/${id}?simple=true`)).status as string;
 

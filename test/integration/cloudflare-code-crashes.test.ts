@@ -16,6 +16,7 @@ import { executeInstance } from '../../workers/cloudflare/execute-instance.ts';
 import { startWorkflowWorkers, WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowWorkers } from '../../workers/cloudflare/index.ts';
 import { eventually } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
+import { cloudflareResult } from '../support/cloudflare-specs.ts';
 import { startTestServer } from '../support/server.ts';
 
 const server = startTestServer('cf-code-crashes');
@@ -64,10 +65,7 @@ afterAll(async () => {
 
 const url = (path: string) => `/client/v4/accounts/${ACCOUNT}/workflows${path}`;
 
-function ok(res: request.Response): any {
-  expect(res.status, res.text).toBe(200);
-  return res.body.result;
-}
+const ok = cloudflareResult;
 
 async function untilComplete(id: string): Promise<any> {
   return eventually(async () => {

@@ -3,14 +3,13 @@
 // instance. Checked through HTTP against real Redis and real workflow workers, across every transition.
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import request from 'supertest';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Keys } from '../../src/store/keys.ts';
 import { startWorkflowWorkers, WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowWorkers } from '../../workers/cloudflare/index.ts';
 import { eventually } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
-import { cloudflareRoutes } from '../support/cloudflare-specs.ts';
+import { cloudflareRoutes, cloudflareResult } from '../support/cloudflare-specs.ts';
 
 const server = startTestServer('cf-code-index');
 const ACCOUNT = 'cf-index';
@@ -42,10 +41,7 @@ afterAll(async () => {
 
 const api = cloudflareRoutes(server.app, ACCOUNT);
 
-function ok(res: request.Response): any {
-  expect(res.status, res.text).toBe(200);
-  return res.body.result;
-}
+const ok = cloudflareResult;
 
 const counts = async () => ok(await api.get('/maybe')).instances;
 const idsIn = async (status: string) => ok(await api.get(`/maybe/instances?status=${status}&per_page=100`)).map((x: { id: string }) => x.id).sort();

@@ -4,14 +4,13 @@
 // sleeping instance, restart (all, or from a named step), terminate.
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkflowWorkers, type WorkflowWorkers } from '../../workers/cloudflare/index.ts';
 import { probeKey, TEST_WORKFLOWS } from '../support/code-workflows.ts';
 import { eventually, spawnColt, type ColtProcess } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
-import { cloudflareRoutes } from '../support/cloudflare-specs.ts';
+import { cloudflareRoutes, cloudflareResult } from '../support/cloudflare-specs.ts';
 
 const server = startTestServer('cf-code');
 const ACCOUNT = 'cf-code';
@@ -38,11 +37,7 @@ afterAll(async () => {
 
 const api = cloudflareRoutes(server.app, ACCOUNT);
 
-function ok(res: request.Response): any {
-  expect(res.status, res.text).toBe(200);
-  expect(res.body).toMatchObject({ success: true, errors: [] });
-  return res.body.result;
-}
+const ok = cloudflareResult;
 
 async function create(workflow: string, id: string, params?: unknown): Promise<void> {
   ok(await api.post(`/${workflow}/instances`, { instance_id: id, ...(params === undefined ? {} : { params }) }));

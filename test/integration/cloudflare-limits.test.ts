@@ -8,7 +8,7 @@ import { startWorkflowWorkers, WorkflowEntrypoint, type WorkflowEvent, type Work
 import { eventually } from '../support/processes.ts';
 import { testRedisUrl } from '../support/redis.ts';
 import { startTestServer } from '../support/server.ts';
-import { cloudflareRoutes } from '../support/cloudflare-specs.ts';
+import { cloudflareRoutes, cloudflareResult } from '../support/cloudflare-specs.ts';
 
 const server = startTestServer('cf-limits');
 const ACCOUNT = 'cf-limits';
@@ -46,10 +46,7 @@ afterAll(async () => {
 
 const api = cloudflareRoutes(server.app, ACCOUNT);
 
-function ok(res: request.Response): any {
-  expect(res.status, res.text).toBe(200);
-  return res.body.result;
-}
+const ok = cloudflareResult;
 
 function refused(res: request.Response, field: RegExp, code?: number): void {
   expect(res.status, res.text.slice(0, 300)).toBe(400);

@@ -91,3 +91,10 @@ export function cloudflareRoutes(app: TestServer['app'], account: string, prefix
     delete: (path: string) => request(app).delete(url(path)),
   };
 }
+
+/** A Cloudflare success envelope's `result`, after checking the status and the envelope. */
+export function cloudflareResult(res: request.Response): any {
+  expect(res.status, res.text).toBe(200);
+  expect(res.body).toMatchObject({ success: true, errors: [], messages: [] });
+  return res.body.result;
+}
